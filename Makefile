@@ -1,0 +1,146 @@
+# gometal: one entry point.
+#
+#   make run   [BOARD=virt|rpi3] [SMP=N] [APP=dir] [GIC=3] [ARGS="k=v ..."]
+#   make test  every on-target suite on every board and SMP setting, host tests
+#   make debug / make gdb     QEMU halted with its GDB stub / attach gdb-multiarch
+#   make image                build build/<board>/<app>/ only
+#   make deps                 install missing Debian packages (run by the others)
+#
+# Out-of-tree builds: build/<board>/kernel/ (kernel objects),
+# build/<board>/<app>/ (the image with its .elf, .lst, .sym and .map),
+# build/newlib/ (newlib, built once for all boards). V=1 shows commands.
+
+BOARD ?= virt
+SMP   ?= 4
+APP   ?= apps/hello
+ARGS  ?=
+V     ?= 0
+
+comma := ,
+.DELETE_ON_ERROR:
+ROOT  := $(abspath .)
+include boards/$(BOARD)/board.mk
+
+Q := $(if $(filter 1,$(V)),,@)
+CROSS   := aarch64-linux-gnu-
+CC      := $(CROSS)gcc
+OBJCOPY := $(CROSS)objcopy
+OBJDUMP := $(CROSS)objdump
+NM      := $(CROSS)nm
+QEMU    := qemu-system-aarch64
+
+BUILD   := build
+B       := $(BUILD)/$(BOARD)
+NEWLIB  := $(BUILD)/newlib
+LIBC    := $(NEWLIB)/lib/libc.a
+
+APP_DIR  := $(abspath $(APP))
+APP_NAME := $(notdir $(APP_DIR))
+APP_SRCS := $(wildcard $(APP_DIR)/*.c)
+OUT      := $(B)/$(APP_NAME)
+ELF      := $(OUT)/kernel.elf
+IMG      := $(OUT)/$(IMAGE_NAME)
+
+KSRCS := $(wildcard boot/*.S boot/*.c kernel/*.c kernel/libc/*.c drivers/*/*.c) \
+	 boards/$(BOARD)/board.c
+KOBJS := $(patsubst %,$(B)/kernel/%.o,$(KSRCS))
+AOBJS := $(patsubst $(APP_DIR)/%.c,$(OUT)/obj/%.o,$(APP_SRCS))
+
+# Shared by kernel and programs: the core, no outline atomics (A53/A72 have
+# no LSE), frame pointers for panic backtraces, newlib's headers with
+# per-task reentrancy.
+COMMON := -mcpu=$(BOARD_CPU) -mno-outline-atomics -O2 -g -fno-omit-frame-pointer \
+	  -ffunction-sections -fdata-sections -D__DYNAMIC_REENT__ \
+	  -isystem $(NEWLIB)/include -Iinclude -MMD -MP
+# The kernel's own code: no FP/SIMD (interrupts save only general
+# registers), no unaligned accesses (it runs with the MMU off at first),
+# no memset/memcpy conjured from loops.
+KCFLAGS := $(COMMON) -std=gnu11 -I. -ffreestanding -mgeneral-regs-only -mstrict-align \
+	   -fno-tree-loop-distribute-patterns -Wall -Wextra -Werror
+# Programs may use FP and SIMD. In-tree ones are held to -Werror.
+ACFLAGS := $(COMMON) -std=gnu11 -Wall -Wextra \
+	   $(if $(filter $(ROOT)/%,$(APP_DIR)),-Werror) $(APP_CFLAGS)
+LDFLAGS := -nostdlib -nostartfiles -static -Wl,--gc-sections -Wl,-z,max-page-size=4096 \
+	   -Wl,--build-id=none
+LIBS    := -Wl,--start-group $(LIBC) $(NEWLIB)/lib/libm.a $(shell $(CC) -print-libgcc-file-name 2>/dev/null) -Wl,--end-group
+
+.PHONY: all image run debug gdb test deps clean distclean host-test print-qemu
+all: image
+
+deps:
+	$(Q)bash tools/deps.sh
+
+$(LIBC): tools/build-newlib.sh | deps
+	@echo "  NEWLIB  $(NEWLIB) (once, about a minute)"
+	$(Q)bash tools/build-newlib.sh $(NEWLIB)
+
+$(B)/kernel/%.S.o: %.S | deps
+	@mkdir -p $(dir $@)
+	@$(if $(filter 1,$(V)),,echo "  AS      $<")
+	$(Q)$(CC) $(KCFLAGS) -D__ASSEMBLER__ -c $< -o $@
+
+$(B)/kernel/%.c.o: %.c | $(LIBC)
+	@mkdir -p $(dir $@)
+	@$(if $(filter 1,$(V)),,echo "  CC      $<")
+	$(Q)$(CC) $(KCFLAGS) -c $< -o $@
+
+$(OUT)/obj/%.o: $(APP_DIR)/%.c | $(LIBC)
+	@mkdir -p $(dir $@)
+	@$(if $(filter 1,$(V)),,echo "  CC      $<")
+	$(Q)$(CC) $(ACFLAGS) -c $< -o $@
+
+$(B)/kernel.ld: linker/kernel.ld.S boards/$(BOARD)/board.mk | deps
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) -E -P -x c -DLOAD_ADDR=$(LOAD_ADDR) $< -o $@
+
+$(ELF): $(KOBJS) $(AOBJS) $(B)/kernel.ld $(LIBC)
+	@$(if $(filter 1,$(V)),,echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -T $(B)/kernel.ld -Wl,-Map=$(OUT)/kernel.map \
+		$(KOBJS) $(AOBJS) $(LIBS) -o $@
+	$(Q)$(OBJDUMP) -d -S $@ > $(OUT)/kernel.lst
+	$(Q)$(NM) -n $@ > $(OUT)/kernel.sym
+	$(Q)python3 tools/check-elf.py $@
+
+$(IMG): $(ELF)
+	$(Q)$(OBJCOPY) -O binary $< $@
+
+image: $(IMG)
+ifeq ($(APP_SRCS),)
+	$(error APP=$(APP): no .c files in $(APP_DIR))
+endif
+
+# The QEMU command line for this board; tests/run.py reads the same.
+QEMU_CMD = $(QEMU) $(QEMU_ARGS) -kernel $(IMG) -append "maxcpus=$(SMP) $(ARGS)" \
+	   -semihosting-config enable=on,target=native -nic none -nographic -serial mon:stdio
+
+run: image
+	$(Q)$(QEMU_CMD); st=$$?; \
+	if [ $$st -ne 0 ]; then echo "gometal: $(APP_NAME) exited with status $$st"; fi; exit $$st
+
+debug: image
+	@echo "QEMU halted; GDB stub on :1234. In another shell: make gdb BOARD=$(BOARD) APP=$(APP)"
+	$(Q)$(QEMU_CMD) -s -S
+
+gdb: | deps
+	gdb-multiarch -q $(ELF) -ex 'set architecture aarch64' -ex 'target remote :1234'
+
+print-qemu:
+	@echo '$(QEMU) $(QEMU_ARGS)'
+
+# Tests: the on-target image for each board, host tests, then the runner.
+test: | deps
+	$(Q)$(MAKE) --no-print-directory BOARD=virt APP=tests/target APP_CFLAGS=-I$(ROOT) image
+	$(Q)$(MAKE) --no-print-directory BOARD=rpi3 APP=tests/target APP_CFLAGS=-I$(ROOT) image
+	$(Q)$(MAKE) --no-print-directory host-test
+	$(Q)python3 tests/run.py --build $(BUILD) --host $(BUILD)/host/results.txt
+
+host-test: | deps
+	$(Q)$(MAKE) --no-print-directory -C tests/host BUILD=$(ROOT)/$(BUILD)/host
+
+clean:
+	rm -rf $(filter-out $(NEWLIB),$(wildcard $(BUILD)/*))
+
+distclean:
+	rm -rf $(BUILD)
+
+-include $(KOBJS:.o=.d) $(AOBJS:.o=.d)

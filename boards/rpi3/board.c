@@ -1,0 +1,44 @@
+/*
+ * Raspberry Pi 3 Model B (BCM2837, 4x Cortex-A53), and QEMU's raspi3b.
+ *
+ * Sources:
+ *  - Peripherals at 0x3f000000 (bus 0x7e000000), PL011 UART0 at 0x3f201000:
+ *    Linux arch/arm/boot/dts/broadcom/bcm283x.dtsi and bcm2837.dtsi.
+ *  - ARM-local block (timers routing, mailboxes) at 0x40000000: BCM2836
+ *    "ARM Quad A7 core" document QA7_rev3.4, Linux
+ *    drivers/irqchip/irq-bcm2836.c, QEMU hw/intc/bcm2836_control.c.
+ *  - Spin table: cpu-release-addr 0xd8, 0xe0, 0xe8, 0xf0 for cores 0-3
+ *    (bcm2837.dtsi); the firmware's armstub8 (and QEMU) park the cores in
+ *    WFE reading them, and enter the kernel at EL2.
+ *  - UART clock: config.txt sets init_uart_clock=48000000 (boards/rpi3/
+ *    config.txt), Raspberry Pi documentation, "config.txt" / "UARTs".
+ *  - RAM: 1 GiB; the top (gpu_mem, 64 MiB by default) belongs to the
+ *    VideoCore, so the kernel uses the first 960 MiB.
+ * No DTB is needed: QEMU passes ATAGs (and the firmware a DTB) in x0, and
+ * the kernel reads the command line from either.
+ */
+#include <drivers/irq/irqchip.h>
+#include <drivers/uart/uart.h>
+#include <kernel/platform.h>
+
+void board_init(struct platform *p)
+{
+	p->name = "rpi3";
+	p->ram_base = 0;
+	p->ram_size = 0x3c000000;
+	p->mmio[0] = (struct mmio_range){0x3f000000, 0x01000000};
+	p->mmio[1] = (struct mmio_range){0x40000000, 0x00040000};
+	p->nmmio = 2;
+	p->uart = &pl011_uart;
+	p->uart_base = 0x3f201000;
+	p->uart_clock = 48000000;
+	p->irqchip = &bcm2836_irqchip;
+	p->intc_base[0] = 0x40000000;
+	p->cpu_start = CPU_START_SPIN_TABLE;
+	p->psci = false;
+	p->ncpus = 4;
+	for (int i = 0; i < 4; i++) {
+		p->cpu_mpidr[i] = (uint64_t)i;
+		p->cpu_release[i] = 0xd8 + 8 * (uint64_t)i;
+	}
+}

@@ -1,0 +1,8 @@
+# Raspberry Pi 3 (BCM2837, Cortex-A53) and QEMU's raspi3b. QEMU's raspi3b
+# always has 4 cores: SMP=N is passed as the boot argument maxcpus=N.
+BOARD_CPU    := cortex-a53
+LOAD_ADDR    := 0x80000
+IMAGE_NAME   := kernel8.img
+SMP_MAX      := 4
+QEMU_MACHINE := raspi3b
+QEMU_ARGS    := -M raspi3b

@@ -1,0 +1,201 @@
+/*
+ * Entry for every core, from any of EL3, EL2 or EL1, down to EL1 with
+ * SPSel=0: code runs on SP_EL0 (the core's boot stack, later a task's),
+ * exceptions on SP_EL1 (the core's exception stack).
+ *
+ * The first 64 bytes are the arm64 Linux Image header, so QEMU's -kernel
+ * and the Raspberry Pi firmware both load us at a 2 MiB boundary + 0x80000
+ * and hand the DTB's address over in x0 (Documentation/arch/arm64/booting.rst).
+ */
+#include <kernel/config.h>
+#include <boot/bootparams.h>
+
+#define SCTLR_EL1_RESET	0x30d00800	/* RES1 bits; MMU, caches off; little-endian */
+#define SPSR_EL1H_MASKED 0x3c5		/* EL1h, D A I F masked */
+#define SPSR_EL2H_MASKED 0x3c9		/* EL2h, D A I F masked */
+#define SCR_EL3_VALUE	0x5b1		/* RW, HCE, SMD, RES1[5:4], NS */
+#define HCR_EL2_RW	(1 << 31)	/* EL1 is AArch64 */
+#define CPACR_FPEN	(3 << 20)	/* no FP/SIMD traps at EL1/EL0 */
+
+	.macro adr_l reg, sym
+	adrp	\reg, \sym
+	add	\reg, \reg, :lo12:\sym
+	.endm
+
+/*
+ * Drop to EL1. Clobbers x9, x10. Safe to run from EL3, EL2 or EL1.
+ */
+	.macro drop_to_el1
+	mrs	x9, CurrentEL
+	lsr	x9, x9, #2
+	cmp	x9, #3
+	b.ne	1f
+	/* EL3: lower ELs non-secure and AArch64; no FP traps. */
+	mov	x9, #SCR_EL3_VALUE
+	msr	scr_el3, x9
+	msr	cptr_el3, xzr
+	mrs	x9, id_aa64pfr0_el1
+	ubfx	x9, x9, #8, #4		/* EL2 implemented? */
+	mov	x10, #SPSR_EL2H_MASKED
+	cbnz	x9, 0f
+	mov	x10, #SPSR_EL1H_MASKED	/* no EL2: go straight to EL1 */
+	ldr	x9, =SCTLR_EL1_RESET
+	msr	sctlr_el1, x9
+	adr	x9, 3f
+	b	4f
+0:	adr	x9, 1f
+4:	msr	spsr_el3, x10
+	msr	elr_el3, x9
+	eret
+1:	mrs	x9, CurrentEL
+	lsr	x9, x9, #2
+	cmp	x9, #2
+	b.ne	3f
+	/* EL2: EL1 is AArch64, owns the timers and FP, sees counter offset 0. */
+	mov	x9, #HCR_EL2_RW
+	msr	hcr_el2, x9
+	mov	x9, #3			/* EL1PCTEN | EL1PCEN */
+	msr	cnthctl_el2, x9
+	msr	cntvoff_el2, xzr
+	mov	x9, #0x33ff		/* CPTR_EL2: RES1 bits, no traps */
+	msr	cptr_el2, x9
+	msr	hstr_el2, xzr
+	mrs	x9, id_aa64pfr0_el1
+	ubfx	x9, x9, #24, #4		/* GICv3 system registers? */
+	cbz	x9, 2f
+	mrs	x9, S3_4_C12_C9_5	/* ICC_SRE_EL2: let EL1 use them */
+	orr	x9, x9, #0xf		/* SRE | DFB | DIB | Enable */
+	msr	S3_4_C12_C9_5, x9
+	isb
+	msr	S3_4_C12_C11_0, xzr	/* ICH_HCR_EL2: no virtual interface */
+2:	ldr	x9, =SCTLR_EL1_RESET
+	msr	sctlr_el1, x9
+	mov	x9, #SPSR_EL1H_MASKED
+	msr	spsr_el2, x9
+	adr	x9, 3f
+	msr	elr_el2, x9
+	eret
+3:	ldr	x9, =SCTLR_EL1_RESET
+	msr	sctlr_el1, x9
+	isb
+	.endm
+
+/*
+ * Per-core registers once at EL1: x0 = logical cpu id. Sets SP_EL1 to the
+ * exception stack, switches to SP_EL0 on the boot stack, TPIDR_EL1 to
+ * &cpus[id], installs the vectors and enables FP/SIMD. Clobbers x1-x3.
+ */
+	.macro cpu_setup
+	adr_l	x1, boot_stacks
+	mov	x2, #CPU_STACK_STRIDE
+	madd	x1, x0, x2, x1		/* this core's stride */
+	add	x2, x1, #EXC_STACK_TOP_OFF
+	mov	sp, x2			/* SPSel is 1 here: this is SP_EL1 */
+	msr	spsel, #0
+	add	x2, x1, #BOOT_STACK_TOP_OFF
+	mov	sp, x2			/* and this is SP_EL0 */
+	adr_l	x1, cpus
+	mov	x2, #CPU_SIZE
+	madd	x1, x0, x2, x1
+	msr	tpidr_el1, x1
+	adr_l	x1, vectors
+	msr	vbar_el1, x1
+	mov	x1, #CPACR_FPEN
+	msr	cpacr_el1, x1
+	mov	x29, xzr		/* end of the frame-pointer chain */
+	mov	x30, xzr
+	isb
+	.endm
+
+	.section .text.head, "ax"
+	.globl	_start
+_start:
+	b	primary_entry		/* code0 */
+	.long	0			/* code1 */
+	.quad	0x80000			/* text_offset from a 2 MiB boundary */
+	.quad	__image_end - _start	/* image_size, bss and stacks included */
+	.quad	0xa			/* flags: LE, 4 KiB pages, anywhere */
+	.quad	0, 0, 0			/* res2-res4 */
+	.ascii	"ARM\x64"		/* magic */
+	.long	0			/* res5 */
+
+	.section .text.boot, "ax"
+primary_entry:
+	mov	x19, x0			/* DTB physical address (0 if none) */
+	mrs	x20, CurrentEL
+	lsr	x20, x20, #2		/* the EL we were entered at, for the log */
+	drop_to_el1
+	/* Zero .bss, page tables and stacks (caches and MMU are off). */
+	adr_l	x0, __bss_start
+	adr_l	x1, __image_end
+1:	stp	xzr, xzr, [x0], #16
+	cmp	x0, x1
+	b.lo	1b
+	mov	x0, #0
+	cpu_setup
+	mov	x0, x19
+	mov	x1, x20
+	bl	kernel_main		/* never returns */
+	b	park
+
+/*
+ * Where released secondary cores start: PSCI CPU_ON (at EL1 or EL2) or the
+ * spin table (at EL2 on a Pi), MMU and caches off. The core finds its
+ * logical id by looking its MPIDR up in boot_params, which the boot core
+ * cleaned to the point of coherency; a core that is not listed parks.
+ */
+	.globl	secondary_entry
+secondary_entry:
+	drop_to_el1
+	mrs	x1, mpidr_el1
+	ldr	x2, =0xff00ffffff	/* Aff3..Aff0 */
+	and	x1, x1, x2
+	adr_l	x2, boot_params
+	add	x2, x2, #BP_MPIDR
+	mov	x0, #0
+1:	ldr	x3, [x2, x0, lsl #3]
+	cmp	x3, x1
+	b.eq	2f
+	add	x0, x0, #1
+	cmp	x0, #NCPU_MAX
+	b.lo	1b
+	b	park
+2:	cpu_setup
+	adr_l	x4, boot_params
+	ldp	x19, x20, [x4, #BP_TTBR0]	/* ttbr0, tcr */
+	ldp	x21, x22, [x4, #BP_MAIR]	/* mair, sctlr */
+	mov	x23, x0
+	mov	x0, x19
+	mov	x1, x20
+	mov	x2, x21
+	mov	x3, x22
+	bl	mmu_on
+	mov	x0, x23
+	bl	secondary_main		/* never returns */
+	.globl	park
+park:	wfe
+	b	park
+
+/*
+ * mmu_on(ttbr0, tcr, mair, sctlr): turn on translation and caches with the
+ * given tables. Called with the MMU off, on an identity-mapped PC.
+ */
+	.globl	mmu_on
+mmu_on:
+	msr	mair_el1, x2
+	msr	tcr_el1, x1
+	msr	ttbr0_el1, x0
+	isb
+	tlbi	vmalle1			/* nothing stale from before */
+	ic	iallu
+	dsb	nsh
+	isb
+	msr	sctlr_el1, x3
+	isb
+	ret
+
+	.section .bss.stacks, "aw", %nobits
+	.balign	PAGE_SIZE
+	.globl	boot_stacks
+boot_stacks:
+	.space	NCPU_MAX * CPU_STACK_STRIDE

@@ -1,0 +1,131 @@
+/*
+ * The exception vector table. Kernel code runs at EL1 with SPSel=0, so the
+ * normal group is "current EL with SP_EL0": the hardware has already
+ * switched to SP_EL1, the core's own exception stack, and the interrupted
+ * SP_EL0 is saved in the frame. Anything else (an exception inside an
+ * exception handler, anything from EL0) is unexpected and panics.
+ */
+#include <kernel/frame.h>
+
+	.macro	save_frame
+	sub	sp, sp, #FRAME_SIZE
+	stp	x0, x1, [sp, #FRAME_X(0)]
+	stp	x2, x3, [sp, #FRAME_X(2)]
+	stp	x4, x5, [sp, #FRAME_X(4)]
+	stp	x6, x7, [sp, #FRAME_X(6)]
+	stp	x8, x9, [sp, #FRAME_X(8)]
+	stp	x10, x11, [sp, #FRAME_X(10)]
+	stp	x12, x13, [sp, #FRAME_X(12)]
+	stp	x14, x15, [sp, #FRAME_X(14)]
+	stp	x16, x17, [sp, #FRAME_X(16)]
+	stp	x18, x19, [sp, #FRAME_X(18)]
+	stp	x20, x21, [sp, #FRAME_X(20)]
+	stp	x22, x23, [sp, #FRAME_X(22)]
+	stp	x24, x25, [sp, #FRAME_X(24)]
+	stp	x26, x27, [sp, #FRAME_X(26)]
+	stp	x28, x29, [sp, #FRAME_X(28)]
+	mrs	x21, sp_el0
+	stp	x30, x21, [sp, #FRAME_X(30)]
+	mrs	x22, elr_el1
+	mrs	x23, spsr_el1
+	stp	x22, x23, [sp, #FRAME_ELR]
+	mrs	x24, esr_el1
+	mrs	x25, far_el1
+	stp	x24, x25, [sp, #FRAME_ESR]
+	.endm
+
+	.macro	restore_frame
+	ldp	x22, x23, [sp, #FRAME_ELR]
+	msr	elr_el1, x22
+	msr	spsr_el1, x23
+	ldp	x30, x21, [sp, #FRAME_X(30)]
+	msr	sp_el0, x21
+	ldp	x0, x1, [sp, #FRAME_X(0)]
+	ldp	x2, x3, [sp, #FRAME_X(2)]
+	ldp	x4, x5, [sp, #FRAME_X(4)]
+	ldp	x6, x7, [sp, #FRAME_X(6)]
+	ldp	x8, x9, [sp, #FRAME_X(8)]
+	ldp	x10, x11, [sp, #FRAME_X(10)]
+	ldp	x12, x13, [sp, #FRAME_X(12)]
+	ldp	x14, x15, [sp, #FRAME_X(14)]
+	ldp	x16, x17, [sp, #FRAME_X(16)]
+	ldp	x18, x19, [sp, #FRAME_X(18)]
+	ldp	x20, x21, [sp, #FRAME_X(20)]
+	ldp	x22, x23, [sp, #FRAME_X(22)]
+	ldp	x24, x25, [sp, #FRAME_X(24)]
+	ldp	x26, x27, [sp, #FRAME_X(26)]
+	ldp	x28, x29, [sp, #FRAME_X(28)]
+	add	sp, sp, #FRAME_SIZE
+	eret
+	.endm
+
+	/* Each 128-byte slot only branches; the bodies follow the table. */
+	.macro	vslot target
+	.balign	0x80
+	b	\target
+	.endm
+
+	.macro	vbad name, kind, from
+\name:
+	save_frame
+	mov	x0, sp
+	mov	x1, #\kind
+	mov	x2, #\from
+	bl	exc_unexpected		/* panics, unless a semihosting probe */
+	b	exc_return
+	.endm
+
+	.text
+	.balign	0x800
+	.globl	vectors
+vectors:
+	/* Current EL with SP_EL0: the normal case. */
+	vslot	el1_sp0_sync
+	vslot	el1_sp0_irq
+	vslot	el1_sp0_fiq
+	vslot	el1_sp0_serror
+	/* Current EL with SP_EL1: a fault inside an exception handler. */
+	vslot	el1_spx_sync
+	vslot	el1_spx_irq
+	vslot	el1_spx_fiq
+	vslot	el1_spx_serror
+	/* Lower EL, AArch64 and AArch32: no user mode. */
+	vslot	el0_64_sync
+	vslot	el0_64_irq
+	vslot	el0_64_fiq
+	vslot	el0_64_serror
+	vslot	el0_32_sync
+	vslot	el0_32_irq
+	vslot	el0_32_fiq
+	vslot	el0_32_serror
+	.balign	0x80
+
+el1_sp0_sync:
+	save_frame
+	mov	x0, sp
+	bl	exc_sync
+	b	exc_return
+
+el1_sp0_irq:
+	save_frame
+	mov	x0, sp
+	bl	exc_irq
+	b	exc_return
+
+	vbad	el1_sp0_fiq, EXC_FIQ, FROM_EL1_SP0
+	vbad	el1_sp0_serror, EXC_SERROR, FROM_EL1_SP0
+	vbad	el1_spx_sync, EXC_SYNC, FROM_EL1_SPX
+	vbad	el1_spx_irq, EXC_IRQ, FROM_EL1_SPX
+	vbad	el1_spx_fiq, EXC_FIQ, FROM_EL1_SPX
+	vbad	el1_spx_serror, EXC_SERROR, FROM_EL1_SPX
+	vbad	el0_64_sync, EXC_SYNC, FROM_EL0_64
+	vbad	el0_64_irq, EXC_IRQ, FROM_EL0_64
+	vbad	el0_64_fiq, EXC_FIQ, FROM_EL0_64
+	vbad	el0_64_serror, EXC_SERROR, FROM_EL0_64
+	vbad	el0_32_sync, EXC_SYNC, FROM_EL0_32
+	vbad	el0_32_irq, EXC_IRQ, FROM_EL0_32
+	vbad	el0_32_fiq, EXC_FIQ, FROM_EL0_32
+	vbad	el0_32_serror, EXC_SERROR, FROM_EL0_32
+
+exc_return:
+	restore_frame

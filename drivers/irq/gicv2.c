@@ -1,0 +1,68 @@
+/*
+ * GICv2 (ARM IHI 0048B): QEMU virt's default and the Pi 4's GIC-400.
+ * Memory-mapped distributor (GICD) and CPU interface (GICC). SGIs and PPIs
+ * are banked per core, so each core enables its own.
+ */
+#include <drivers/irq/irqchip.h>
+#include <kernel/mmio.h>
+#include <kernel/percpu.h>
+#include <kernel/platform.h>
+
+#define GICD_CTLR	0x000
+#define GICD_ISENABLER	0x100
+#define GICD_IPRIORITYR	0x400
+#define GICD_SGIR	0xf00
+#define GICC_CTLR	0x000
+#define GICC_PMR	0x004
+#define GICC_IAR	0x00c
+#define GICC_EOIR	0x010
+
+#define PRIO_DEFAULT	0xa0
+#define PMR_ALLOW_ALL	0xf0
+
+static uint64_t gicd(void) { return plat.intc_base[0]; }
+static uint64_t gicc(void) { return plat.intc_base[1]; }
+
+static void gicv2_init(void)
+{
+	mmio_write32(gicd() + GICD_CTLR, 1);	/* forward interrupts */
+}
+
+static void gicv2_init_cpu(void)
+{
+	for (int i = 0; i < 32; i += 4) /* banked SGI/PPI priorities */
+		mmio_write32(gicd() + GICD_IPRIORITYR + i, PRIO_DEFAULT * 0x01010101u);
+	mmio_write32(gicd() + GICD_ISENABLER, 0xffffu | (1u << IRQ_VTIMER));
+	mmio_write32(gicc() + GICC_PMR, PMR_ALLOW_ALL);
+	mmio_write32(gicc() + GICC_CTLR, 1);
+}
+
+static unsigned gicv2_ack(void)
+{
+	/* The whole IAR (SGI source cpu in bits 12:10) goes back to EOIR. */
+	uint32_t iar = mmio_read32(gicc() + GICC_IAR);
+	return (iar & 0x3ff) >= 1020 ? IRQ_NONE : iar;
+}
+
+static void gicv2_eoi(unsigned iar)
+{
+	mmio_write32(gicc() + GICC_EOIR, iar);
+}
+
+static void gicv2_send_ipi(int cpu, int ipi)
+{
+	/* GICv2 CPU interface numbers: QEMU virt and GIC-400 both number the
+	 * interfaces by Aff0 within the one cluster. */
+	uint32_t target = 1u << (cpus[cpu].mpidr & 0xff);
+	dsb_ishst(); /* stores before the IPI are visible to its handler */
+	mmio_write32(gicd() + GICD_SGIR, target << 16 | (uint32_t)ipi);
+}
+
+const struct irqchip gicv2_irqchip = {
+	.name = "gicv2",
+	.init = gicv2_init,
+	.init_cpu = gicv2_init_cpu,
+	.ack = gicv2_ack,
+	.eoi = gicv2_eoi,
+	.send_ipi = gicv2_send_ipi,
+};

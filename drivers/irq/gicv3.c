@@ -1,0 +1,109 @@
+/*
+ * GICv3 (ARM IHI 0069): QEMU virt with gic-version=3, needed past 8 cores.
+ * Affinity routing; a redistributor (GICR) per core holds its SGI/PPI
+ * state; the CPU interface is the ICC_* system registers. We run with a
+ * single security state as QEMU's virt machine configures it, everything in
+ * Group 1.
+ */
+#include <drivers/irq/irqchip.h>
+#include <kernel/mmio.h>
+#include <kernel/panic.h>
+#include <kernel/percpu.h>
+#include <kernel/platform.h>
+
+#define GICD_CTLR	0x0000
+#define GICD_CTLR_RWP	(1u << 31)
+#define GICD_CTLR_ARE	(1u << 4)
+#define GICD_CTLR_GRP1	(1u << 1)	/* EnableGrp1 (NS) / EnableGrp1A */
+#define GICD_CTLR_GRP0	(1u << 0)
+
+#define GICR_STRIDE	0x20000		/* RD_base + SGI_base frames */
+#define GICR_TYPER	0x0008
+#define GICR_TYPER_LAST	(1u << 4)
+#define GICR_WAKER	0x0014
+#define WAKER_SLEEP	(1u << 1)	/* ProcessorSleep */
+#define WAKER_ASLEEP	(1u << 2)	/* ChildrenAsleep */
+#define GICR_SGI	0x10000
+#define GICR_IGROUPR0	(GICR_SGI + 0x080)
+#define GICR_ISENABLER0	(GICR_SGI + 0x100)
+#define GICR_IPRIORITYR	(GICR_SGI + 0x400)
+
+#define PRIO_DEFAULT	0xa0
+#define PMR_ALLOW_ALL	0xf0
+
+static uint64_t gicd(void) { return plat.intc_base[0]; }
+
+static void gicv3_init(void)
+{
+	uint64_t d = gicd();
+	mmio_write32(d + GICD_CTLR, 0);
+	while (mmio_read32(d + GICD_CTLR) & GICD_CTLR_RWP)
+		;
+	mmio_write32(d + GICD_CTLR, GICD_CTLR_ARE | GICD_CTLR_GRP1 | GICD_CTLR_GRP0);
+}
+
+/* This core's redistributor: the frame whose GICR_TYPER affinity is ours. */
+static uint64_t my_redistributor(void)
+{
+	uint64_t aff = mpidr_affinity(read_mpidr());
+	uint64_t r = plat.intc_base[1];
+	for (int i = 0; i < 256; i++, r += GICR_STRIDE) {
+		uint64_t typer = mmio_read64(r + GICR_TYPER);
+		if ((typer >> 32) == aff)
+			return r;
+		if (typer & GICR_TYPER_LAST)
+			break;
+	}
+	panic("gicv3: no redistributor for mpidr %lx", aff);
+}
+
+static void gicv3_init_cpu(void)
+{
+	uint64_t r = my_redistributor();
+	mmio_write32(r + GICR_WAKER, mmio_read32(r + GICR_WAKER) & ~WAKER_SLEEP);
+	while (mmio_read32(r + GICR_WAKER) & WAKER_ASLEEP)
+		;
+	mmio_write32(r + GICR_IGROUPR0, ~0u);	/* SGIs and PPIs: Group 1 */
+	for (int i = 0; i < 32; i += 4)
+		mmio_write32(r + GICR_IPRIORITYR + i, PRIO_DEFAULT * 0x01010101u);
+	mmio_write32(r + GICR_ISENABLER0, 0xffffu | (1u << IRQ_VTIMER));
+
+	write_icc_sre(read_icc_sre() | 1);	/* system-register interface */
+	isb();
+	write_icc_pmr(PMR_ALLOW_ALL);
+	write_icc_bpr1(0);
+	write_icc_ctlr(0);			/* EOI both drops priority and deactivates */
+	write_icc_igrpen1(1);
+	isb();
+}
+
+static unsigned gicv3_ack(void)
+{
+	unsigned irq = (unsigned)read_icc_iar1() & 0xffffff;
+	return irq >= 1020 && irq <= 1023 ? IRQ_NONE : irq;
+}
+
+static void gicv3_eoi(unsigned irq)
+{
+	write_icc_eoir1(irq);
+}
+
+static void gicv3_send_ipi(int cpu, int ipi)
+{
+	uint64_t m = cpus[cpu].mpidr;
+	uint64_t aff1 = (m >> 8) & 0xff, aff2 = (m >> 16) & 0xff, aff3 = (m >> 32) & 0xff;
+	uint64_t sgi = aff3 << 48 | aff2 << 32 | (uint64_t)ipi << 24 | aff1 << 16 |
+		       (1ull << (m & 0xf));
+	dsb_ishst(); /* stores before the IPI are visible to its handler */
+	write_icc_sgi1r(sgi);
+	isb();
+}
+
+const struct irqchip gicv3_irqchip = {
+	.name = "gicv3",
+	.init = gicv3_init,
+	.init_cpu = gicv3_init_cpu,
+	.ack = gicv3_ack,
+	.eoi = gicv3_eoi,
+	.send_ipi = gicv3_send_ipi,
+};

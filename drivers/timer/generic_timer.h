@@ -1,0 +1,14 @@
+/*
+ * The ARM generic timer: one counter shared by all cores, and each core's
+ * own EL1 virtual timer (CNTV), which interrupts as IRQ_VTIMER.
+ */
+#pragma once
+#include <stdint.h>
+
+void timer_init(void);			/* boot core: read CNTFRQ_EL0 */
+uint64_t timer_freq(void);		/* counter ticks per second */
+uint64_t timer_count(void);		/* the counter, same on every core */
+uint64_t timer_ns(void);		/* nanoseconds since the counter started */
+uint64_t timer_ns_to_ticks(uint64_t ns);
+void timer_arm_at(uint64_t count);	/* this core: interrupt when counter >= count */
+void timer_disarm(void);		/* this core: no timer interrupt */

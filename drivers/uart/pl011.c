@@ -1,0 +1,60 @@
+/*
+ * ARM PrimeCell PL011 UART (ARM DDI 0183G): QEMU virt's serial port and the
+ * Raspberry Pi's UART0. 8N1, FIFOs on, no interrupts: the console polls.
+ */
+#include <drivers/uart/uart.h>
+#include <kernel/mmio.h>
+
+#define DR	0x00
+#define FR	0x18
+#define IBRD	0x24
+#define FBRD	0x28
+#define LCRH	0x2c
+#define CR	0x30
+#define IMSC	0x38
+#define ICR	0x44
+
+#define FR_TXFF	(1u << 5)	/* transmit FIFO full */
+#define FR_RXFE	(1u << 4)	/* receive FIFO empty */
+#define FR_BUSY	(1u << 3)
+#define LCRH_WLEN8 (3u << 5)
+#define LCRH_FEN (1u << 4)
+#define CR_UARTEN (1u << 0)
+#define CR_TXE	(1u << 8)
+#define CR_RXE	(1u << 9)
+
+static void pl011_init(uint64_t base, uint32_t clock_hz, uint32_t baud)
+{
+	while (mmio_read32(base + FR) & FR_BUSY)
+		;
+	mmio_write32(base + CR, 0);
+	/* Divisor = clock / (16 * baud), in 16.6 fixed point, rounded. */
+	uint32_t div64 = (uint32_t)(((uint64_t)clock_hz * 4 + baud / 2) / baud);
+	mmio_write32(base + IBRD, div64 >> 6);
+	mmio_write32(base + FBRD, div64 & 0x3f);
+	mmio_write32(base + LCRH, LCRH_WLEN8 | LCRH_FEN);
+	mmio_write32(base + IMSC, 0);
+	mmio_write32(base + ICR, 0x7ff);
+	mmio_write32(base + CR, CR_UARTEN | CR_TXE | CR_RXE);
+}
+
+static void pl011_putc(uint64_t base, char c)
+{
+	while (mmio_read32(base + FR) & FR_TXFF)
+		;
+	mmio_write32(base + DR, (uint8_t)c);
+}
+
+static int pl011_getc(uint64_t base)
+{
+	if (mmio_read32(base + FR) & FR_RXFE)
+		return -1;
+	return (int)(mmio_read32(base + DR) & 0xff);
+}
+
+const struct uart_driver pl011_uart = {
+	.name = "pl011",
+	.init = pl011_init,
+	.putc = pl011_putc,
+	.getc = pl011_getc,
+};

@@ -1,0 +1,32 @@
+/*
+ * A flattened device tree reader: just the facts the platform needs.
+ * Pure C with no kernel dependencies, so tests/host runs it natively against
+ * the DTBs QEMU itself generates.
+ */
+#pragma once
+#include <stdbool.h>
+#include <stdint.h>
+
+#define DT_MAX_CPUS 16
+
+enum dt_intc { DT_INTC_NONE, DT_INTC_GICV2, DT_INTC_GICV3, DT_INTC_BCM2836 };
+enum dt_psci { DT_PSCI_NONE, DT_PSCI_HVC, DT_PSCI_SMC };
+
+struct dt_info {
+	uint64_t mem_base, mem_size;	/* first /memory range */
+	const char *bootargs;		/* /chosen/bootargs, inside the blob */
+	enum dt_psci psci;		/* /psci method */
+	enum dt_intc intc;
+	uint64_t intc_reg[2];		/* GIC: distributor, cpu-if or redistributors */
+	uint64_t pl011;			/* first arm,pl011 node's base, 0 if none */
+	int ncpus;
+	uint64_t cpu_mpidr[DT_MAX_CPUS];
+	uint64_t cpu_release[DT_MAX_CPUS]; /* spin-table cpu-release-addr, 0 if psci */
+};
+
+/* Parses the blob at `fdt`; returns false (and leaves *out zeroed) if it is
+ * not a valid FDT. Reads only what the header says the blob holds. */
+bool dt_parse(const void *fdt, struct dt_info *out);
+
+/* Total size the header claims, or 0 if `fdt` is not an FDT. */
+uint32_t dt_size(const void *fdt);

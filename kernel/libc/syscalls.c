@@ -1,0 +1,146 @@
+/*
+ * The system calls newlib is built without (--disable-newlib-supplied-
+ * syscalls): the console is the board's UART, the heap is the RAM after
+ * the kernel image, exit stops the system. There is no file system.
+ */
+#include <drivers/timer/generic_timer.h>
+#include <errno.h>
+#include <kernel/panic.h>
+#include <kernel/platform.h>
+#include <kernel/printk.h>
+#include <kernel/spinlock.h>
+#include <stdint.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/times.h>
+
+extern char __image_end[];
+
+static spinlock_t heap_lock = SPINLOCK_INIT;	/* protects brk */
+static uintptr_t brk;
+
+void *_sbrk(ptrdiff_t incr)
+{
+	spin_lock(&heap_lock);
+	uintptr_t end = plat.ram_base + plat.ram_size;
+	if (!brk)
+		brk = ((uintptr_t)__image_end + PAGE_SIZE - 1) & ~(uintptr_t)(PAGE_SIZE - 1);
+	uintptr_t old = brk;
+	if (incr > 0 ? (uintptr_t)incr > end - brk : (uintptr_t)-incr > brk - (uintptr_t)__image_end) {
+		spin_unlock(&heap_lock);
+		errno = ENOMEM;
+		return (void *)-1;
+	}
+	brk += incr;
+	spin_unlock(&heap_lock);
+	return (void *)old;
+}
+
+int _write(int fd, const char *buf, int len)
+{
+	if (fd != 1 && fd != 2) {
+		errno = EBADF;
+		return -1;
+	}
+	console_write(buf, (size_t)len);
+	return len;
+}
+
+int _read(int fd, char *buf, int len)
+{
+	(void)buf, (void)len;
+	if (fd != 0) {
+		errno = EBADF;
+		return -1;
+	}
+	return 0; /* console input: not yet */
+}
+
+void _exit(int status)
+{
+	system_stop(status);
+}
+
+int _close(int fd)
+{
+	(void)fd;
+	errno = EBADF;
+	return -1;
+}
+
+int _fstat(int fd, struct stat *st)
+{
+	if (fd < 0 || fd > 2) {
+		errno = EBADF;
+		return -1;
+	}
+	st->st_mode = S_IFCHR; /* a terminal: stdout is line-buffered */
+	return 0;
+}
+
+int _isatty(int fd) { return fd >= 0 && fd <= 2; }
+
+int _lseek(int fd, int off, int whence)
+{
+	(void)fd, (void)off, (void)whence;
+	errno = ESPIPE;
+	return -1;
+}
+
+int _open(const char *path, int flags, int mode)
+{
+	(void)path, (void)flags, (void)mode;
+	errno = ENOENT;
+	return -1;
+}
+
+int _getpid(void) { return 1; }
+
+int _kill(int pid, int sig)
+{
+	(void)pid;
+	panic("signal %d raised (abort?)", sig);
+}
+
+int _gettimeofday(struct timeval *tv, void *tz)
+{
+	(void)tz;
+	uint64_t ns = timer_ns();
+	tv->tv_sec = (time_t)(ns / 1000000000u);
+	tv->tv_usec = (suseconds_t)(ns % 1000000000u / 1000u);
+	return 0;
+}
+
+clock_t _times(struct tms *t)
+{
+	(void)t;
+	errno = ENOSYS;
+	return (clock_t)-1;
+}
+
+int _link(const char *a, const char *b)
+{
+	(void)a, (void)b;
+	errno = EMLINK;
+	return -1;
+}
+
+int _unlink(const char *p)
+{
+	(void)p;
+	errno = ENOENT;
+	return -1;
+}
+
+int _stat(const char *p, struct stat *st)
+{
+	(void)p, (void)st;
+	errno = ENOENT;
+	return -1;
+}
+
+/* newlib's assert() ends here: make it a panic that names the check. */
+void __assert_func(const char *file, int line, const char *func, const char *expr)
+{
+	panic("assertion failed: %s (%s:%d, %s)", expr, file, line, func ? func : "?");
+}

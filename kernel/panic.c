@@ -1,0 +1,193 @@
+/*
+ * Panics and unexpected exceptions: one line "panic: cpu N: what", then the
+ * registers and a frame-pointer backtrace, then the system stops with
+ * PANIC_STATUS. Everything here uses kprintf, never newlib, and takes no
+ * lock but the console's (forced open once the other cores are stopped).
+ */
+#include <drivers/semihost/semihost.h>
+#include <kernel/frame.h>
+#include <kernel/panic.h>
+#include <kernel/percpu.h>
+#include <kernel/platform.h>
+#include <kernel/printk.h>
+
+#define BACKTRACE_MAX 16
+
+static volatile int panicking = -1;	/* cpu printing a panic */
+
+/* Exception classes (ESR_EL1.EC) in words. */
+static const char *ec_name(unsigned ec)
+{
+	switch (ec) {
+	case 0x00: return "undefined instruction";
+	case 0x01: return "trapped WFI/WFE";
+	case 0x07: return "trapped FP/SIMD access";
+	case 0x0e: return "illegal execution state";
+	case 0x15: return "svc";
+	case 0x16: return "hvc";
+	case 0x17: return "smc";
+	case 0x18: return "trapped system register access";
+	case 0x20:
+	case 0x21: return "instruction abort";
+	case 0x22: return "pc alignment fault";
+	case 0x24:
+	case 0x25: return "data abort";
+	case 0x26: return "sp alignment fault";
+	case 0x2c: return "floating-point exception";
+	case 0x2f: return "SError";
+	case 0x30:
+	case 0x31: return "breakpoint";
+	case 0x32:
+	case 0x33: return "software step";
+	case 0x34:
+	case 0x35: return "watchpoint";
+	case 0x3c: return "brk instruction";
+	default: return "unknown exception";
+	}
+}
+
+/* Fault status codes (DFSC/IFSC) of an abort, in words. */
+static void fsc_name(unsigned fsc, char *buf, size_t len)
+{
+	static const char *const kinds[] = {"address size fault", "translation fault",
+					    "access flag fault", "permission fault"};
+	if (fsc < 16)
+		ksnprintf(buf, len, "%s, level %u", kinds[fsc >> 2], fsc & 3);
+	else if (fsc == 0x10)
+		ksnprintf(buf, len, "synchronous external abort");
+	else if (fsc == 0x21)
+		ksnprintf(buf, len, "alignment fault");
+	else if (fsc == 0x30)
+		ksnprintf(buf, len, "TLB conflict");
+	else
+		ksnprintf(buf, len, "fault status 0x%x", fsc);
+}
+
+/* Does [a, a+16) lie in RAM? Guards the backtrace against wild pointers. */
+static int in_ram(uint64_t a)
+{
+	return (a & 7) == 0 && a >= plat.ram_base && a + 16 <= plat.ram_base + plat.ram_size;
+}
+
+/* Is `a` in a boot-stack guard page? Names the core whose stack overflowed. */
+static int stack_guard_cpu(uint64_t a)
+{
+	extern char boot_stacks[];
+	uint64_t off = a - (uint64_t)boot_stacks;
+	if (a < (uint64_t)boot_stacks || off >= (uint64_t)NCPU_MAX * CPU_STACK_STRIDE)
+		return -1;
+	uint64_t in = off % CPU_STACK_STRIDE;
+	if (in < PAGE_SIZE || (in >= BOOT_STACK_TOP_OFF && in < BOOT_STACK_TOP_OFF + PAGE_SIZE))
+		return (int)(off / CPU_STACK_STRIDE);
+	return -1;
+}
+
+static void backtrace(uint64_t fp)
+{
+	kprintf("  backtrace:");
+	for (int i = 0; i < BACKTRACE_MAX && fp && in_ram(fp); i++) {
+		uint64_t *rec = (uint64_t *)fp;
+		if (stack_guard_cpu(fp) >= 0 || !rec[1])
+			break;
+		kprintf(" %lx", rec[1] - 4); /* the call, not the return address */
+		if (rec[0] <= fp)	/* frames move up the stack */
+			break;
+		fp = rec[0];
+	}
+	kprintf("\n");
+}
+
+/* Claims the panic for this core and quiets the others. */
+static void panic_begin(void)
+{
+	int me = cpu_id();
+	if (!stop_claim())
+		cpu_stop_self();
+	if (panicking == me) {
+		console_force();
+		kprintf("panic: cpu %d: recursive panic\n", me);
+		system_stop(PANIC_STATUS);
+	}
+	panicking = me;
+	stop_other_cpus();
+	console_force();
+}
+
+static void dump_frame(const struct frame *f)
+{
+	kprintf("  ELR %016lx  FAR %016lx  ESR %08lx  SPSR %08lx  SP %016lx\n", f->elr, f->far,
+		f->esr, f->spsr, f->sp);
+	for (int i = 0; i < 30; i += 3)
+		kprintf("  x%-2d %016lx  x%-2d %016lx  x%-2d %016lx\n", i, f->x[i], i + 1,
+			f->x[i + 1], i + 2, f->x[i + 2]);
+	kprintf("  x30 %016lx\n", f->x[30]);
+	kprintf("  backtrace: %lx (elr) %lx (lr)\n", f->elr, f->x[30]);
+	backtrace(f->x[29]);
+}
+
+static void __attribute__((noreturn)) exception_panic(const struct frame *f, const char *where)
+{
+	unsigned ec = (f->esr >> 26) & 0x3f;
+	char what[96];
+	int guard = stack_guard_cpu(f->far);
+	panic_begin();
+	if ((ec == 0x24 || ec == 0x25 || ec == 0x20 || ec == 0x21) && guard >= 0) {
+		kprintf("panic: cpu %d: stack overflow on cpu %d's boot stack (%s at %lx)\n",
+			cpu_id(), guard, ec_name(ec), f->far);
+	} else if (ec == 0x24 || ec == 0x25 || ec == 0x20 || ec == 0x21) {
+		fsc_name(f->esr & 0x3f, what, sizeof(what));
+		kprintf("panic: cpu %d: %s at %lx (%s%s)%s\n", cpu_id(), ec_name(ec), f->far,
+			what, ec >= 0x24 ? (f->esr & (1 << 6) ? ", write" : ", read") : "",
+			where);
+	} else if (ec == 0x00 || ec == 0x22 || ec == 0x3c) {
+		kprintf("panic: cpu %d: %s at pc %lx%s\n", cpu_id(), ec_name(ec), f->elr, where);
+	} else {
+		kprintf("panic: cpu %d: %s (ESR %lx)%s\n", cpu_id(), ec_name(ec), f->esr, where);
+	}
+	dump_frame(f);
+	system_stop(PANIC_STATUS);
+}
+
+/* A semihosting call without a host: make it return -1 and go on. */
+static int semihost_absent(struct frame *f)
+{
+	if (((f->esr >> 26) & 0x3f) != 0x00 || !semihost_fault(f->elr))
+		return 0;
+	f->x[0] = (uint64_t)-1;
+	f->elr += 4;
+	return 1;
+}
+
+void exc_sync(struct frame *f)
+{
+	if (!semihost_absent(f))
+		exception_panic(f, "");
+}
+
+void exc_unexpected(struct frame *f, int kind, int from)
+{
+	static const char *const kinds[] = {"synchronous exception", "IRQ", "FIQ", "SError"};
+	static const char *const froms[] = {"", " in an exception handler", " from EL0",
+					    " from AArch32 EL0"};
+	if (kind == EXC_SYNC && semihost_absent(f))
+		return;
+	if (kind == EXC_SYNC)
+		exception_panic(f, froms[from]);
+	panic_begin();
+	kprintf("panic: cpu %d: unexpected %s%s\n", cpu_id(), kinds[kind], froms[from]);
+	dump_frame(f);
+	system_stop(PANIC_STATUS);
+}
+
+void panic(const char *fmt, ...)
+{
+	char msg[200];
+	va_list ap;
+	va_start(ap, fmt);
+	kvsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	panic_begin();
+	kprintf("panic: cpu %d: %s\n", cpu_id(), msg);
+	backtrace((uint64_t)__builtin_frame_address(0));
+	system_stop(PANIC_STATUS);
+}

@@ -1,0 +1,43 @@
+/*
+ * Per-core data. TPIDR_EL1 holds the running core's `struct cpu *`, so
+ * this_cpu() is one mrs. Only the owning core writes a field unless the
+ * field says otherwise.
+ */
+#pragma once
+#include <stdint.h>
+#include <kernel/config.h>
+#include <kernel/sysreg.h>
+
+struct _reent;
+
+struct cpu {
+	int id;			/* logical id: 0 is the boot core, dense */
+	uint64_t mpidr;		/* affinity of this core */
+	volatile int online;	/* set once by the core itself (release) */
+	volatile int stopped;	/* set by the core when it parks for good */
+	uint64_t irqs;		/* interrupts taken */
+	uint64_t timer_ticks;	/* timer interrupts taken */
+	uint64_t timer_period;	/* counter ticks between test ticks, 0 = off */
+	uint64_t timer_limit;	/* stop the periodic tick after this many */
+	volatile uint64_t ipis[16]; /* IPIs received, per IPI number */
+	/* Cross-core call slot (kernel/smp_call.c); written by the caller
+	 * under call_lock, cleared by this core. */
+	void (*volatile call_fn)(void *);
+	void *volatile call_arg;
+	struct _reent *reent;	/* newlib state while no task runs here */
+} __attribute__((aligned(CPU_SIZE)));
+
+_Static_assert(sizeof(struct cpu) == CPU_SIZE, "CPU_SIZE must match struct cpu");
+
+extern struct cpu cpus[NCPU_MAX];
+extern int ncpu_online;	/* number of cores that came up (written before main) */
+
+static inline struct cpu *this_cpu(void)
+{
+	return (struct cpu *)read_tpidr_el1();
+}
+
+static inline int cpu_id(void)
+{
+	return this_cpu()->id;
+}

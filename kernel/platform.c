@@ -1,0 +1,59 @@
+/*
+ * Board defaults first (boards/<board>/board.c), then what the device tree
+ * says on top: the same kernel runs on QEMU virt with GICv2 or GICv3, any
+ * RAM size and any number of cores. Runs on the boot core with the MMU off.
+ */
+#include <drivers/irq/irqchip.h>
+#include <kernel/cmdline.h>
+#include <kernel/dtb.h>
+#include <kernel/platform.h>
+
+struct platform plat;
+
+static void apply_dtb(const struct dt_info *dt)
+{
+	if (dt->mem_size) {
+		plat.ram_base = dt->mem_base;
+		plat.ram_size = dt->mem_size;
+	}
+	if (dt->bootargs)
+		plat.bootargs = dt->bootargs;
+	if (dt->psci != DT_PSCI_NONE) {
+		plat.psci = true;
+		plat.cpu_start = dt->psci == DT_PSCI_SMC ? CPU_START_PSCI_SMC : CPU_START_PSCI_HVC;
+	}
+	if (dt->intc == DT_INTC_GICV2)
+		plat.irqchip = &gicv2_irqchip;
+	else if (dt->intc == DT_INTC_GICV3)
+		plat.irqchip = &gicv3_irqchip;
+	if (dt->intc == DT_INTC_GICV2 || dt->intc == DT_INTC_GICV3) {
+		plat.intc_base[0] = dt->intc_reg[0];
+		plat.intc_base[1] = dt->intc_reg[1];
+	}
+	if (dt->pl011)
+		plat.uart_base = dt->pl011;
+	if (dt->ncpus) {
+		int n = dt->ncpus < NCPU_MAX ? dt->ncpus : NCPU_MAX;
+		plat.ncpus = n;
+		for (int i = 0; i < n; i++) {
+			plat.cpu_mpidr[i] = dt->cpu_mpidr[i];
+			plat.cpu_release[i] = dt->cpu_release[i];
+			if (dt->cpu_release[i])
+				plat.cpu_start = CPU_START_SPIN_TABLE;
+		}
+	}
+}
+
+void platform_init(uint64_t dtb)
+{
+	struct dt_info dt;
+	board_init(&plat);
+	if (dtb && dt_parse((const void *)dtb, &dt)) {
+		plat.dtb = dtb;
+		apply_dtb(&dt);
+	} else if (dtb) {
+		plat.bootargs = atags_cmdline(dtb);
+	}
+	cmdline_set(plat.bootargs);	/* the DTB or ATAGs may be overwritten later */
+	plat.bootargs = cmdline();
+}

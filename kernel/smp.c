@@ -1,0 +1,104 @@
+/*
+ * Bringing up the secondary cores, one at a time, with the board's method:
+ * PSCI CPU_ON or the spin table. Each core is given a dense logical id in
+ * start order; a core that does not check in within a second is reported
+ * and its slot goes to the next candidate.
+ *
+ * Hand-over: the boot core fills boot_params (page tables, the mpidr of
+ * the slot being started) and cleans it to the point of coherency, because
+ * the new core reads it with caches off. The new core turns its MMU on,
+ * sets up its interrupt controller and only then publishes `online` with a
+ * release store; the boot core's acquire load of it orders everything after.
+ */
+#include <boot/bootparams.h>
+#include <boot/mmu.h>
+#include <drivers/irq/irqchip.h>
+#include <drivers/smp/smp.h>
+#include <drivers/timer/generic_timer.h>
+#include <kernel/cmdline.h>
+#include <kernel/percpu.h>
+#include <kernel/platform.h>
+#include <kernel/printk.h>
+#include <kernel/smp.h>
+
+#define START_TIMEOUT_NS 1000000000ull
+
+struct cpu cpus[NCPU_MAX];
+int ncpu_online = 1;
+struct boot_params boot_params;
+
+/* Asks the core with affinity `mpidr` to start at secondary_entry; 0 if asked. */
+static int start_core(uint64_t mpidr, uint64_t release)
+{
+	uint64_t entry = (uint64_t)secondary_entry;
+	/* A test hook: smp_stuck=N sends the N-th core somewhere it never
+	 * checks in from, to exercise the timeout path. */
+	if (cmdline_int("smp_stuck", 0) == ncpu_online) {
+		extern char park[];
+		entry = (uint64_t)park;
+	}
+	if (plat.cpu_start == CPU_START_SPIN_TABLE) {
+		bool page0 = release < PAGE_SIZE;
+		if (page0)
+			mmu_map_page0(true);
+		spin_table_release(release, entry);
+		if (page0)
+			mmu_map_page0(false);
+		return 0;
+	}
+	return psci_cpu_on(plat.cpu_start == CPU_START_PSCI_SMC, mpidr, entry);
+}
+
+static bool wait_online(int id)
+{
+	uint64_t deadline = timer_count() + timer_ns_to_ticks(START_TIMEOUT_NS);
+	while (timer_count() < deadline)
+		if (__atomic_load_n(&cpus[id].online, __ATOMIC_ACQUIRE))
+			return true;
+	return false;
+}
+
+/* Starts cores until `want` are online or the candidates run out. */
+void smp_boot(int want)
+{
+	uint64_t me = mpidr_affinity(read_mpidr());
+	for (int i = 0; i < NCPU_MAX; i++)
+		boot_params.mpidr[i] = (uint64_t)BP_NONE;
+	cpus[0].mpidr = me;
+	cpus[0].online = 1;
+
+	for (int i = 0; i < plat.ncpus && ncpu_online < want; i++) {
+		uint64_t mpidr = mpidr_affinity(plat.cpu_mpidr[i]);
+		if (mpidr == me)
+			continue;
+		int id = ncpu_online;
+		cpus[id].id = id;
+		cpus[id].mpidr = mpidr;
+		boot_params.mpidr[id] = mpidr;
+		dcache_clean_inval_range(&boot_params, sizeof(boot_params));
+		int err = start_core(mpidr, plat.cpu_release[i]);
+		if (err == 0 && wait_online(id)) {
+			ncpu_online++;
+			continue;
+		}
+		if (err)
+			kprintf("smp: core %lx failed to start (PSCI error %d)\n", mpidr, err);
+		else
+			kprintf("smp: core %lx did not come online within 1 s\n", mpidr);
+		boot_params.mpidr[id] = (uint64_t)BP_NONE; /* a late arrival parks */
+		dcache_clean_inval_range(&boot_params, sizeof(boot_params));
+	}
+}
+
+void secondary_main(int id)
+{
+	struct cpu *c = this_cpu();
+	c->id = id;
+	plat.irqchip->init_cpu();
+	timer_disarm();
+	cpu_init_libc();
+	__atomic_store_n(&c->online, 1, __ATOMIC_RELEASE);
+	irq_enable();
+	for (;;)
+		wfi(); /* idle: IPIs and timer ticks are handled as they come */
+}

@@ -1,0 +1,63 @@
+/*
+ * IPIs and cross-core calls.
+ *
+ * smp_call: the caller owns the target's call slot while it holds
+ * call_lock[cpu]. It writes call_arg, then call_fn with release order, and
+ * sends IPI_CALL (the irqchip puts a dsb before the IPI). The target reads
+ * call_fn with acquire order, so it sees call_arg; it runs fn, then clears
+ * call_fn with release order, so the caller, seeing NULL with acquire
+ * order, sees everything fn did. The caller waits with its own IRQs
+ * enabled, so two cores calling each other both make progress.
+ */
+#include <drivers/irq/irqchip.h>
+#include <kernel/ipi.h>
+#include <kernel/panic.h>
+#include <kernel/percpu.h>
+#include <kernel/platform.h>
+#include <kernel/spinlock.h>
+
+static spinlock_t call_lock[NCPU_MAX];	/* call_lock[n] guards cpus[n].call_* */
+
+void ipi_send(int cpu, enum ipi ipi)
+{
+	plat.irqchip->send_ipi(cpu, (int)ipi);
+}
+
+static void call_run(void)
+{
+	struct cpu *c = this_cpu();
+	void (*fn)(void *) = __atomic_load_n(&c->call_fn, __ATOMIC_ACQUIRE);
+	if (!fn)
+		return;
+	fn(c->call_arg);
+	__atomic_store_n(&c->call_fn, (void (*)(void *))0, __ATOMIC_RELEASE);
+}
+
+void ipi_handle(int ipi)
+{
+	this_cpu()->ipis[ipi]++;
+	if (ipi == IPI_CALL)
+		call_run();
+	else if (ipi == IPI_STOP)
+		cpu_stop_self();
+}
+
+void smp_call(int cpu, void (*fn)(void *), void *arg)
+{
+	kassert(cpu >= 0 && cpu < ncpu_online);
+	kassert(irqs_enabled());
+	if (cpu == cpu_id()) {
+		uint64_t f = irq_save();
+		fn(arg);
+		irq_restore(f);
+		return;
+	}
+	struct cpu *t = &cpus[cpu];
+	spin_lock(&call_lock[cpu]);
+	t->call_arg = arg;
+	__atomic_store_n(&t->call_fn, fn, __ATOMIC_RELEASE);
+	ipi_send(cpu, IPI_CALL);
+	while (__atomic_load_n(&t->call_fn, __ATOMIC_ACQUIRE))
+		cpu_relax();
+	spin_unlock(&call_lock[cpu]);
+}

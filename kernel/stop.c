@@ -1,0 +1,60 @@
+/*
+ * Stopping the system: normal exit (main returned, exit(n)) and panics both
+ * come here. The first core to stop the system wins; any other core that
+ * tries meanwhile just parks.
+ */
+#include <boot/bootparams.h>
+#include <drivers/semihost/semihost.h>
+#include <drivers/smp/smp.h>
+#include <drivers/timer/generic_timer.h>
+#include <kernel/ipi.h>
+#include <kernel/panic.h>
+#include <kernel/percpu.h>
+#include <kernel/platform.h>
+#include <kernel/printk.h>
+
+void park(void) __attribute__((noreturn));
+
+void cpu_stop_self(void)
+{
+	irq_disable();
+	this_cpu()->stopped = 1;
+	dsb_sy();
+	park();
+}
+
+void stop_other_cpus(void)
+{
+	int me = cpu_id();
+	for (int c = 0; c < ncpu_online; c++)
+		if (c != me)
+			ipi_send(c, IPI_STOP);
+	uint64_t deadline = timer_count() + timer_freq() / 10;
+	for (int c = 0; c < ncpu_online; c++)
+		while (c != me && !cpus[c].stopped && timer_count() < deadline)
+			cpu_relax();
+}
+
+static int stopping = -1;	/* the core ending the system, -1 while none */
+
+bool stop_claim(void)
+{
+	int none = -1;
+	irq_disable();
+	return __atomic_compare_exchange_n(&stopping, &none, cpu_id(), 0, __ATOMIC_ACQ_REL,
+					   __ATOMIC_ACQUIRE) ||
+	       none == cpu_id();
+}
+
+void system_stop(int status)
+{
+	if (!stop_claim())
+		cpu_stop_self();	/* another core is already ending the system */
+	stop_other_cpus();
+	console_force();
+	semihost_exit(status);
+	if (plat.psci)
+		psci_system_off(plat.cpu_start == CPU_START_PSCI_SMC);
+	kprintf("gometal: system halted, status %d\n", status);
+	park();
+}

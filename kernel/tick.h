@@ -1,0 +1,11 @@
+/*
+ * A periodic tick on one core's own timer, counted in cpus[n].timer_ticks.
+ * The preemption issue replaces it with the scheduler's quantum and timers;
+ * for now it proves that every core takes its own timer interrupt.
+ */
+#pragma once
+#include <stdint.h>
+
+/* On the calling core: `count` interrupts, `period_ns` apart. */
+void tick_start(uint64_t period_ns, uint64_t count);
+void tick_irq(void);

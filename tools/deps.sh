@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# Installs, from Debian's own packages, whatever the build and the tests need
+# and this machine lacks. Idempotent and silent when everything is present.
+# As a non-root user it changes nothing and prints the command to run instead.
+#
+# QEMU must be 9 or later (raspi4b); Debian 12 ships 7.2, so on bookworm the
+# qemu packages come from bookworm-backports. The backports entry reuses the
+# mirror URI the machine's own apt sources already use.
+set -eu
+
+QEMU_MIN_MAJOR=9
+need=()        # packages to install from the default suite
+need_bpo=()    # packages to install from backports
+
+have() { command -v "$1" >/dev/null 2>&1; }
+
+qemu_major() {
+	qemu-system-aarch64 --version 2>/dev/null |
+		sed -n 's/.*version \([0-9]*\)\..*/\1/p' | head -n1
+}
+
+have aarch64-linux-gnu-gcc || need+=(gcc-aarch64-linux-gnu)
+have aarch64-linux-gnu-objcopy || need+=(binutils-aarch64-linux-gnu)
+have gdb-multiarch || need+=(gdb-multiarch)
+have openocd || need+=(openocd)
+ls /usr/src/newlib/newlib-*.tar.* >/dev/null 2>&1 || need+=(newlib-source)
+have python3 || need+=(python3)
+major=$(qemu_major)
+if [ -z "$major" ] || [ "$major" -lt "$QEMU_MIN_MAJOR" ]; then
+	need_bpo+=(qemu-system-arm qemu-system-data)
+fi
+
+[ ${#need[@]} -eq 0 ] && [ ${#need_bpo[@]} -eq 0 ] && exit 0
+
+codename=$(. /etc/os-release 2>/dev/null && echo "${VERSION_CODENAME:-}")
+bpo_file=/etc/apt/sources.list.d/gometal-backports.sources
+
+# First deb URI of the machine's main Debian suite (deb822 or one-line form).
+mirror_uri() {
+	local f
+	for f in /etc/apt/sources.list.d/*.sources; do
+		[ -f "$f" ] || continue
+		awk -v c="$codename" '
+			/^URIs:/ { u = $2 }
+			/^Suites:/ { for (i = 2; i <= NF; i++) if ($i == c) ok = 1 }
+			/^$/ { if (ok && u != "") { print u; exit } ok = 0; u = "" }
+			END { if (ok && u != "") print u }' "$f" | head -n1
+	done | head -n1
+	if [ -f /etc/apt/sources.list ]; then
+		awk -v c="$codename" '$1 == "deb" && $3 == c { print $2; exit }' /etc/apt/sources.list
+	fi
+}
+
+bpo_cmd=""
+if [ ${#need_bpo[@]} -gt 0 ]; then
+	if [ "$codename" = bookworm ]; then
+		bpo_cmd="apt-get install -y -t bookworm-backports ${need_bpo[*]}"
+	else
+		# Newer Debian releases ship QEMU >= 9 in their main suite.
+		need+=("${need_bpo[@]}")
+		need_bpo=()
+	fi
+fi
+
+install_cmd="apt-get update && apt-get install -y ${need[*]:-}"
+[ ${#need[@]} -eq 0 ] && install_cmd="apt-get update"
+[ -n "$bpo_cmd" ] && install_cmd="$install_cmd && $bpo_cmd"
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "gometal: missing build dependencies: ${need[*]:-} ${need_bpo[*]:-}" >&2
+	if [ -n "$bpo_cmd" ] && [ ! -f "$bpo_file" ]; then
+		echo "gometal: enable bookworm-backports (see tools/deps.sh), then run as root:" >&2
+	else
+		echo "gometal: run as root:" >&2
+	fi
+	echo "  sudo sh -c '$install_cmd'" >&2
+	exit 1
+fi
+
+if [ -n "$bpo_cmd" ] && [ ! -f "$bpo_file" ]; then
+	uri=$(mirror_uri)
+	if [ -z "$uri" ]; then
+		echo "gometal: cannot find the Debian mirror in /etc/apt sources" >&2
+		exit 1
+	fi
+	printf 'Types: deb\nURIs: %s\nSuites: bookworm-backports\nComponents: main\n' \
+		"$uri" >"$bpo_file"
+	echo "gometal: added $bpo_file"
+fi
+
+echo "gometal: installing ${need[*]:-} ${need_bpo[*]:-}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+[ ${#need[@]} -gt 0 ] && apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+if [ ${#need_bpo[@]} -gt 0 ]; then
+	apt-get install -y -qq --no-install-recommends -t bookworm-backports "${need_bpo[@]}" >/dev/null
+fi
+major=$(qemu_major)
+if [ -z "$major" ] || [ "$major" -lt "$QEMU_MIN_MAJOR" ]; then
+	echo "gometal: qemu-system-aarch64 is ${major:-absent}; need $QEMU_MIN_MAJOR or later" >&2
+	exit 1
+fi
