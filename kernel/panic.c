@@ -121,7 +121,7 @@ static void dump_frame(const struct frame *f)
 		kprintf("  x%-2d %016lx  x%-2d %016lx  x%-2d %016lx\n", i, f->x[i], i + 1,
 			f->x[i + 1], i + 2, f->x[i + 2]);
 	kprintf("  x30 %016lx\n", f->x[30]);
-	kprintf("  backtrace: %lx (elr) %lx (lr)\n", f->elr, f->x[30]);
+	kprintf("  pc %lx  lr %lx\n", f->elr, f->x[30]);
 	backtrace(f->x[29]);
 }
 
@@ -132,15 +132,15 @@ static void __attribute__((noreturn)) exception_panic(const struct frame *f, con
 	int guard = stack_guard_cpu(f->far);
 	panic_begin();
 	if ((ec == 0x24 || ec == 0x25 || ec == 0x20 || ec == 0x21) && guard >= 0) {
-		kprintf("panic: cpu %d: stack overflow on cpu %d's boot stack (%s at %lx)\n",
+		kprintf("panic: cpu %d: stack overflow on cpu %d's boot stack (%s at 0x%lx)\n",
 			cpu_id(), guard, ec_name(ec), f->far);
 	} else if (ec == 0x24 || ec == 0x25 || ec == 0x20 || ec == 0x21) {
 		fsc_name(f->esr & 0x3f, what, sizeof(what));
-		kprintf("panic: cpu %d: %s at %lx (%s%s)%s\n", cpu_id(), ec_name(ec), f->far,
+		kprintf("panic: cpu %d: %s at 0x%lx (%s%s)%s\n", cpu_id(), ec_name(ec), f->far,
 			what, ec >= 0x24 ? (f->esr & (1 << 6) ? ", write" : ", read") : "",
 			where);
 	} else if (ec == 0x00 || ec == 0x22 || ec == 0x3c) {
-		kprintf("panic: cpu %d: %s at pc %lx%s\n", cpu_id(), ec_name(ec), f->elr, where);
+		kprintf("panic: cpu %d: %s at pc 0x%lx%s\n", cpu_id(), ec_name(ec), f->elr, where);
 	} else {
 		kprintf("panic: cpu %d: %s (ESR %lx)%s\n", cpu_id(), ec_name(ec), f->esr, where);
 	}

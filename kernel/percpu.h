@@ -24,6 +24,9 @@ struct cpu {
 	 * under call_lock, cleared by this core. */
 	void (*volatile call_fn)(void *);
 	void *volatile call_arg;
+	/* Work for the core's idle loop (kernel/smp.c cpu_run); same protocol. */
+	void (*volatile run_fn)(void *);
+	void *volatile run_arg;
 	struct _reent *reent;	/* newlib state while no task runs here */
 } __attribute__((aligned(CPU_SIZE)));
 

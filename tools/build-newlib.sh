@@ -11,7 +11,7 @@ out=$(realpath -m "$1")
 tarball=$(ls /usr/src/newlib/newlib-*.tar.* | head -n1)
 jobs=$(nproc 2>/dev/null || echo 2)
 
-rm -rf "$out/src" "$out/obj" "$out/install"
+rm -rf "$out/src" "$out/obj" "$out/install" "$out/lib" "$out/include"
 mkdir -p "$out/src" "$out/obj"
 tar -C "$out/src" --strip-components=1 -xf "$tarball"
 

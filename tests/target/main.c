@@ -1,0 +1,79 @@
+/*
+ * The on-target test runner: main() of the test image. Boot arguments:
+ *   test=<prefix>   run only cases whose name starts with <prefix>
+ *   crash=<name>    run the one CRASH(<name>) case instead
+ */
+#include "ktest.h"
+#include <drivers/timer/generic_timer.h>
+#include <kernel/cmdline.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+extern const struct ktest __ktests_start[], __ktests_end[];
+
+static int failed_now;
+
+void ktest_fail(const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+	printf("  %s:%d: check failed: ", file, line);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	failed_now = 1;
+}
+
+uint64_t ktest_deadline(uint64_t ms)
+{
+	return timer_count() + timer_ns_to_ticks(ms * 1000000ull);
+}
+
+int ktest_deadline_passed(uint64_t deadline)
+{
+	return timer_count() >= deadline;
+}
+
+int ktest_expected_cpus(void)
+{
+	return (int)cmdline_int("expect_cpus", 0);
+}
+
+static int run_crash(const char *name)
+{
+	for (const struct ktest *t = __ktests_start; t < __ktests_end; t++)
+		if (t->crash && strcmp(t->name, name) == 0) {
+			printf("ktest: crash case %s\n", name);
+			fflush(stdout);
+			t->fn();
+			printf("ktest: crash case %s returned\n", name);
+			return 1;
+		}
+	printf("ktest: no crash case named %s\n", name);
+	return 1;
+}
+
+int main(void)
+{
+	const char *crash = cmdline_get("crash");
+	if (crash)
+		return run_crash(crash);
+
+	const char *only = cmdline_get("test");
+	char prefix[64] = "";
+	if (only)
+		snprintf(prefix, sizeof(prefix), "%s", only);
+	int passed = 0, failed = 0;
+	for (const struct ktest *t = __ktests_start; t < __ktests_end; t++) {
+		if (t->crash || strncmp(t->name, prefix, strlen(prefix)) != 0)
+			continue;
+		printf("[ RUN      ] %s\n", t->name);
+		failed_now = 0;
+		t->fn();
+		printf("[ %s ] %s\n", failed_now ? " FAILED " : "      OK", t->name);
+		failed_now ? failed++ : passed++;
+	}
+	printf("ktest: %d passed, %d failed\n", passed, failed);
+	return failed ? 1 : 0;
+}

@@ -1,0 +1,78 @@
+/*
+ * Cases that end the system on purpose; tests/run.py boots each one alone
+ * (crash=<name>) and checks the panic line and the exit status.
+ */
+#include "ktest.h"
+#include <assert.h>
+#include <gometal.h>
+#include <kernel/smp.h>
+#include <stdlib.h>
+
+static volatile uintptr_t zero;	/* defeats the compiler's NULL reasoning */
+
+CRASH(null_deref)
+{
+	volatile int *p = (volatile int *)(zero + 8);
+	(void)*p;
+}
+
+CRASH(undefined_instruction)
+{
+	__asm__ volatile(".inst 0x00000000"); /* permanently undefined (UDF #0) */
+}
+
+CRASH(write_to_text)
+{
+	extern char __text_start[];
+	*(volatile char *)(__text_start + zero + 0x100) = 0;
+}
+
+CRASH(execute_data)
+{
+	static uint32_t code[2] = {0xd65f03c0 /* ret */};
+	((void (*)(void))(uintptr_t)code)();
+}
+
+static int depth(int n)
+{
+	volatile char pad[512];
+	pad[0] = (char)n;
+	return n ? depth(n - 1) + pad[0] : 0;
+}
+
+CRASH(stack_overflow)
+{
+	depth(1 << 20);
+}
+
+CRASH(explicit_panic)
+{
+	panic("test panic %d", 42);
+}
+
+CRASH(failed_assert)
+{
+	assert(zero == 1);
+}
+
+CRASH(exit3)
+{
+	exit(3);
+}
+
+static void null_on_core(void *arg)
+{
+	(void)arg;
+	volatile int *p = (volatile int *)zero;
+	*p = 1;
+}
+
+/* A fault on a secondary core: the panic names that core, the others stop. */
+CRASH(secondary_null_deref)
+{
+	if (go_ncpu() < 2)
+		panic("needs two cores");
+	cpu_run(go_ncpu() - 1, null_on_core, 0);
+	for (;;)
+		;
+}
