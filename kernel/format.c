@@ -17,8 +17,9 @@ static void put(struct out *o, char c)
 	o->pos++;
 }
 
-static void put_num(struct out *o, uint64_t v, unsigned base, int width, char pad, int neg,
-		    int upper)
+/* v in `base`, padded to `width` with `pad` (left-justified if `left`). */
+static void put_num(struct out *o, uint64_t v, unsigned base, int width, char pad, int left,
+		    int neg, int upper)
 {
 	char tmp[24];
 	const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
@@ -27,14 +28,17 @@ static void put_num(struct out *o, uint64_t v, unsigned base, int width, char pa
 		tmp[n++] = digits[v % base];
 		v /= base;
 	} while (v);
+	int fill = width - n - neg;
 	if (neg && pad == '0')
 		put(o, '-');
-	for (int w = n + neg; w < width; w++)
+	for (; !left && fill > 0; fill--)
 		put(o, pad);
 	if (neg && pad != '0')
 		put(o, '-');
 	while (n)
 		put(o, tmp[--n]);
+	for (; fill > 0; fill--)
+		put(o, ' ');
 }
 
 int kvsnprintf(char *buf, size_t len, const char *fmt, va_list ap)
@@ -46,9 +50,11 @@ int kvsnprintf(char *buf, size_t len, const char *fmt, va_list ap)
 			continue;
 		}
 		char pad = ' ';
-		int width = 0, lng = 0;
-		if (*++fmt == '0')
-			pad = '0', fmt++;
+		int width = 0, lng = 0, left = 0;
+		for (fmt++; *fmt == '-' || *fmt == '0'; fmt++)
+			*fmt == '-' ? (left = 1) : (pad = '0');
+		if (left)
+			pad = ' ';
 		while (*fmt >= '0' && *fmt <= '9')
 			width = width * 10 + (*fmt++ - '0');
 		while (*fmt == 'l' || *fmt == 'z')
@@ -57,29 +63,31 @@ int kvsnprintf(char *buf, size_t len, const char *fmt, va_list ap)
 		case 'd':
 		case 'i': {
 			int64_t v = lng ? va_arg(ap, int64_t) : va_arg(ap, int);
-			put_num(&o, v < 0 ? -(uint64_t)v : (uint64_t)v, 10, width, pad, v < 0, 0);
+			put_num(&o, v < 0 ? -(uint64_t)v : (uint64_t)v, 10, width, pad, left, v < 0, 0);
 			break;
 		}
 		case 'u':
 		case 'x':
 		case 'X': {
 			uint64_t v = lng ? va_arg(ap, uint64_t) : va_arg(ap, unsigned);
-			put_num(&o, v, *fmt == 'u' ? 10 : 16, width, pad, 0, *fmt == 'X');
+			put_num(&o, v, *fmt == 'u' ? 10 : 16, width, pad, left, 0, *fmt == 'X');
 			break;
 		}
 		case 'p':
 			put(&o, '0'), put(&o, 'x');
-			put_num(&o, (uint64_t)va_arg(ap, void *), 16, width, pad, 0, 0);
+			put_num(&o, (uint64_t)va_arg(ap, void *), 16, width, pad, left, 0, 0);
 			break;
 		case 's': {
 			const char *s = va_arg(ap, const char *);
 			int n = 0;
 			for (const char *q = s ? s : "(null)"; *q; q++)
 				n++;
-			for (; n < width; width--)
+			for (; !left && n < width; width--)
 				put(&o, ' ');
 			for (s = s ? s : "(null)"; *s; s++)
 				put(&o, *s);
+			for (; n < width; width--)
+				put(&o, ' ');
 			break;
 		}
 		case 'c':

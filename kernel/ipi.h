@@ -8,7 +8,15 @@ enum ipi {
 	IPI_PING = 3,		/* count and return: used by the IPI tests */
 };
 
+/*
+ * IPIs are doorbells, not counted messages: on GICv3 and on the BCM2836
+ * mailboxes, the same IPI sent twice before the target takes it arrives
+ * once. Whatever must not be lost goes into memory first (with the sender
+ * named, if it matters), then the IPI says "look".
+ */
 void ipi_send(int cpu, enum ipi ipi);
+/* Marks this core's bit in cpus[cpu].ping_pending, then sends IPI_PING. */
+void ipi_ping(int cpu);
 void ipi_handle(int ipi);
 
 /*

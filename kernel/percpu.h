@@ -19,7 +19,9 @@ struct cpu {
 	uint64_t timer_ticks;	/* timer interrupts taken */
 	uint64_t timer_period;	/* counter ticks between test ticks, 0 = off */
 	uint64_t timer_limit;	/* stop the periodic tick after this many */
-	volatile uint64_t ipis[16]; /* IPIs received, per IPI number */
+	volatile uint64_t ipis[16]; /* IPI interrupts taken, per IPI number */
+	uint64_t ping_pending;	/* IPI_PING senders' bits, set by them (atomic) */
+	uint64_t ping_seen;	/* senders whose ping this core has handled */
 	/* Cross-core call slot (kernel/smp_call.c); written by the caller
 	 * under call_lock, cleared by this core. */
 	void (*volatile call_fn)(void *);

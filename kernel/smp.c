@@ -29,13 +29,14 @@ struct cpu cpus[NCPU_MAX];
 int ncpu_online = 1;
 struct boot_params boot_params;
 
-/* Asks the core with affinity `mpidr` to start at secondary_entry; 0 if asked. */
-static int start_core(uint64_t mpidr, uint64_t release)
+/* Asks the machine's core number `i` to start at secondary_entry; 0 if asked. */
+static int start_core(int i)
 {
+	uint64_t mpidr = plat.cpu_mpidr[i], release = plat.cpu_release[i];
 	uint64_t entry = (uint64_t)secondary_entry;
-	/* A test hook: smp_stuck=N sends the N-th core somewhere it never
-	 * checks in from, to exercise the timeout path. */
-	if (cmdline_int("smp_stuck", 0) == ncpu_online) {
+	/* A test hook: smp_stuck=N sends the machine's core N somewhere it
+	 * never checks in from, to exercise the timeout path. */
+	if (cmdline_int("smp_stuck", 0) == i) {
 		extern char park[];
 		entry = (uint64_t)park;
 	}
@@ -78,7 +79,7 @@ void smp_boot(int want)
 		cpus[id].mpidr = mpidr;
 		boot_params.mpidr[id] = mpidr;
 		dcache_clean_inval_range(&boot_params, sizeof(boot_params));
-		int err = start_core(mpidr, plat.cpu_release[i]);
+		int err = start_core(i);
 		if (err == 0 && wait_online(id)) {
 			ncpu_online++;
 			continue;

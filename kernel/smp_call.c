@@ -23,6 +23,22 @@ void ipi_send(int cpu, enum ipi ipi)
 	plat.irqchip->send_ipi(cpu, (int)ipi);
 }
 
+void ipi_ping(int cpu)
+{
+	__atomic_fetch_or(&cpus[cpu].ping_pending, 1ull << cpu_id(), __ATOMIC_RELEASE);
+	ipi_send(cpu, IPI_PING);
+}
+
+/* Every bit set before an IPI_PING was sent is collected by the handler
+ * that IPI (or an earlier-running one) triggers: nothing is lost even when
+ * IPIs coalesce. */
+static void ping_collect(void)
+{
+	struct cpu *c = this_cpu();
+	uint64_t from = __atomic_exchange_n(&c->ping_pending, 0, __ATOMIC_ACQUIRE);
+	__atomic_fetch_or(&c->ping_seen, from, __ATOMIC_RELEASE);
+}
+
 static void call_run(void)
 {
 	struct cpu *c = this_cpu();
@@ -40,6 +56,8 @@ void ipi_handle(int ipi)
 		call_run();
 	else if (ipi == IPI_STOP)
 		cpu_stop_self();
+	else if (ipi == IPI_PING)
+		ping_collect();
 }
 
 void smp_call(int cpu, void (*fn)(void *), void *arg)

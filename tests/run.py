@@ -1,0 +1,211 @@
+#!/usr/bin/env python3
+"""The test runner behind `make test`.
+
+Boots the on-target test image under QEMU for each board and SMP setting,
+boots each crash case alone, runs `make run` end to end, and folds in the
+host tests. Every boot has a timeout; a hang, a panic or a wrong exit status
+is a failure shown with the last console lines. The last line printed is
+"N passed, N failed", totalled over everything.
+"""
+import argparse
+import os
+import re
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+TIMEOUT = int(os.environ.get("GOMETAL_TEST_TIMEOUT", "120"))
+TAIL = 25
+
+# (label, board, smp, make variables, boot arguments, cpus expected online)
+SUITES = [
+    ("virt smp=1", "virt", 1, [], "", 1),
+    ("virt smp=2", "virt", 2, [], "", 2),
+    ("virt smp=4", "virt", 4, [], "", 4),
+    ("virt gicv3 smp=8", "virt", 8, ["GIC=3"], "", 8),
+    ("rpi3 smp=4", "rpi3", 4, [], "", 4),
+    ("rpi3 smp=1", "rpi3", 1, [], "", 1),
+    # A core that never checks in is reported; the system runs on the rest.
+    ("virt smp=4, cpu 2 stuck", "virt", 4, [], "smp_stuck=2 test=smp", 3),
+]
+
+PANIC = r"^panic: cpu \d+: "
+# (case, boards, regex the console must match, exit status)
+CRASHES = [
+    ("null_deref", ["virt", "rpi3"],
+     PANIC + r"data abort at 0x8 \(translation fault, level \d, read\)", 2),
+    ("undefined_instruction", ["virt", "rpi3"], PANIC + r"undefined instruction at pc 0x", 2),
+    ("write_to_text", ["virt"], PANIC + r"data abort at 0x\w+ \(permission fault, level 3, write\)", 2),
+    ("execute_data", ["virt"], PANIC + r"instruction abort at 0x\w+ \(permission fault", 2),
+    ("stack_overflow", ["virt"], PANIC + r"stack overflow on cpu 0's boot stack", 2),
+    ("explicit_panic", ["virt"], PANIC + r"test panic 42$", 2),
+    ("failed_assert", ["virt"], PANIC + r"assertion failed: zero == 1", 2),
+    ("secondary_null_deref", ["virt", "rpi3"], r"^panic: cpu [1-9]\d*: data abort at 0x0 ", 2),
+    ("exit3", ["virt", "rpi3"], r"ktest: crash case exit3$", 3),
+]
+
+
+class Tally:
+    def __init__(self):
+        self.passed = 0
+        self.failed = 0
+
+    def ok(self, name, detail=""):
+        self.passed += 1
+        print(f"PASS  {name}{detail}", flush=True)
+
+    def fail(self, name, why, output=""):
+        self.failed += 1
+        print(f"FAIL  {name}: {why}", flush=True)
+        if output:
+            lines = output.rstrip("\n").split("\n")[-TAIL:]
+            print("      last console lines:")
+            for line in lines:
+                print("      | " + line)
+
+
+def qemu_base(board, smp, make_vars):
+    out = subprocess.run(["make", "-s", "--no-print-directory", "print-qemu", f"BOARD={board}",
+                          f"SMP={smp}"] + make_vars, cwd=ROOT, check=True,
+                         capture_output=True, text=True).stdout.strip()
+    return out.split()
+
+
+def boot(build, board, smp, make_vars, args):
+    """Boots the test image; returns (status or None on timeout, console text, seconds)."""
+    image = {"virt": "Image", "rpi3": "kernel8.img"}[board]
+    cmd = qemu_base(board, smp, make_vars) + [
+        "-kernel", os.path.join(build, board, "target", image),
+        "-append", f"maxcpus={smp} {args}".strip(),
+        "-semihosting-config", "enable=on,target=native",
+        "-nic", "none", "-display", "none", "-monitor", "none", "-serial", "stdio",
+    ]
+    return run(cmd)
+
+
+def run(cmd, cwd=ROOT):
+    start = time.monotonic()
+    p = subprocess.Popen(cmd, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT)
+    try:
+        out, _ = p.communicate(timeout=TIMEOUT)
+        status = p.returncode
+    except subprocess.TimeoutExpired:
+        p.kill()
+        out, _ = p.communicate()
+        status = None
+    text = out.decode("utf-8", "replace").replace("\r\n", "\n")
+    return status, text, time.monotonic() - start
+
+
+def run_suite(t, build, label, board, smp, make_vars, args, expect):
+    status, out, secs = boot(build, board, smp, make_vars, f"expect_cpus={expect} {args}")
+    name = f"{label}"
+    if status is None:
+        t.fail(name, f"timed out after {TIMEOUT} s", out)
+        return
+    cases = re.findall(r"^\[ (   RUN    |      OK|  FAILED  |\s*\w+\s*) \] (\S+)$", out, re.M)
+    results = [(n, r.strip()) for r, n in cases if r.strip() in ("OK", "FAILED")]
+    for case, r in results:
+        if r == "OK":
+            t.passed += 1
+        else:
+            block = re.search(r"^\[ RUN      \] " + re.escape(case) + r"\n(.*?)^\[  FAILED  \]",
+                              out, re.M | re.S)
+            t.fail(f"{label}: {case}", "failed", block.group(1) if block else out)
+    summary = re.search(r"^ktest: (\d+) passed, (\d+) failed$", out, re.M)
+    online = re.search(r"^cpus online: (\d+)$", out, re.M)
+    problems = []
+    if not summary:
+        problems.append("no ktest summary (crash or hang)")
+    if re.search(r"^panic:", out, re.M):
+        problems.append("panicked")
+    if not online or int(online.group(1)) != expect:
+        problems.append(f"expected 'cpus online: {expect}'")
+    if "smp_stuck" in args and "did not come online" not in out:
+        problems.append("stuck core was not reported")
+    want = 0 if summary and summary.group(2) == "0" else 1
+    if status != want:
+        problems.append(f"exit status {status}, expected {want}")
+    if problems:
+        t.fail(f"{label}: boot", "; ".join(problems), out)
+    else:
+        t.ok(f"{label}", f"  ({len(results)} cases, {secs:.1f} s)")
+
+
+def run_crash(t, build, case, board, pattern, want):
+    status, out, secs = boot(build, board, 4, [], f"crash={case}")
+    name = f"{board} crash: {case}"
+    if status is None:
+        t.fail(name, f"timed out after {TIMEOUT} s", out)
+    elif not re.search(pattern, out, re.M):
+        t.fail(name, f"console does not match /{pattern}/", out)
+    elif status != want:
+        t.fail(name, f"exit status {status}, expected {want}", out)
+    elif want == 2 and len(re.findall(r"^panic:", out, re.M)) != 1:
+        t.fail(name, "expected exactly one panic line", out)
+    else:
+        t.ok(name, f"  (status {status}, {secs:.1f} s)")
+
+
+def run_make(t, name, make_args, want_zero, patterns):
+    status, out, secs = run(["make", "-s", "--no-print-directory", "run"] + make_args)
+    if status is None:
+        t.fail(name, f"timed out after {TIMEOUT} s", out)
+        return
+    missing = [p for p in patterns if not re.search(p, out, re.M)]
+    if (status == 0) != want_zero:
+        t.fail(name, f"make exited {status}", out)
+    elif missing:
+        t.fail(name, f"output lacks /{missing[0]}/", out)
+    else:
+        t.ok(name, f"  (make exited {status}, {secs:.1f} s)")
+
+
+def host_results(t, path):
+    if not os.path.exists(path):
+        t.fail("host tests", f"{path} missing")
+        return
+    with open(path) as f:
+        for line in f:
+            word, _, name = line.strip().partition(" ")
+            if word == "PASS":
+                t.ok("host: " + name)
+            elif word == "FAIL":
+                t.fail("host: " + name, "failed (see the host test output above)")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build", default="build")
+    ap.add_argument("--host", help="host test results file")
+    ap.add_argument("--only", default="", help="run only what matches this regex")
+    opts = ap.parse_args()
+    build = os.path.join(ROOT, opts.build)
+    sel = re.compile(opts.only)
+    t = Tally()
+
+    for label, board, smp, make_vars, args, expect in SUITES:
+        if sel.search(label):
+            run_suite(t, build, label, board, smp, make_vars, args, expect)
+    for case, boards, pattern, want in CRASHES:
+        for board in boards:
+            if sel.search(f"{board} crash: {case}"):
+                run_crash(t, build, case, board, pattern, want)
+    if sel.search("make run"):
+        run_make(t, "make run (demo)", [], True,
+                 [r"^cpus online: 4$", r"^hello from main on cpu 0 of 4$"])
+        run_make(t, "make run BOARD=rpi3 (demo)", ["BOARD=rpi3"], True,
+                 [r"^cpus online: 4$", r"^hello from main"])
+        run_make(t, "make run APP=tests/apps/exit3", ["APP=tests/apps/exit3"], False,
+                 [r"^exiting with status 3$", r"exited with status 3"])
+    if opts.host and sel.search("host"):
+        host_results(t, opts.host)
+
+    print(f"{t.passed} passed, {t.failed} failed")
+    return 0 if t.failed == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
