@@ -68,12 +68,13 @@ install_cmd="apt-get update && apt-get install -y ${need[*]:-}"
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "gometal: missing build dependencies: ${need[*]:-} ${need_bpo[*]:-}" >&2
+	echo "gometal: install them as root with:" >&2
+	echo "  sudo bash $(cd "$(dirname "$0")" && pwd)/deps.sh" >&2
 	if [ -n "$bpo_cmd" ] && [ ! -f "$bpo_file" ]; then
-		echo "gometal: enable bookworm-backports (see tools/deps.sh), then run as root:" >&2
+		echo "gometal: (which adds $bpo_file, the bookworm-backports suite of your own mirror, then runs: $install_cmd)" >&2
 	else
-		echo "gometal: run as root:" >&2
+		echo "gometal: (which runs: $install_cmd)" >&2
 	fi
-	echo "  sudo sh -c '$install_cmd'" >&2
 	exit 1
 fi
 
