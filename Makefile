@@ -38,6 +38,7 @@ APP_DIR  := $(abspath $(APP))
 APP_NAME := $(notdir $(APP_DIR))
 APP_SRCS := $(wildcard $(APP_DIR)/*.c)
 OUT      := $(B)/$(APP_NAME)
+TEST_APP := $(filter $(ROOT)/tests/%,$(APP_DIR))
 ELF      := $(OUT)/kernel.elf
 IMG      := $(OUT)/$(IMAGE_NAME)
 
@@ -59,7 +60,9 @@ KCFLAGS := $(COMMON) -std=gnu11 -I. -ffreestanding -mgeneral-regs-only -mstrict-
 	   -fno-tree-loop-distribute-patterns -Wall -Wextra -Werror
 # Programs may use FP and SIMD. In-tree ones are held to -Werror.
 ACFLAGS := $(COMMON) -std=gnu11 -Wall -Wextra \
-	   $(if $(filter $(ROOT)/%,$(APP_DIR)),-Werror) $(APP_CFLAGS)
+	   $(if $(filter $(ROOT)/%,$(APP_DIR)),-Werror) \
+	   $(if $(TEST_APP),-I$(ROOT) -fno-toplevel-reorder)
+# (Test programs under tests/ see kernel headers; TEST()s keep file order.)
 LDFLAGS := -nostdlib -nostartfiles -static -Wl,--gc-sections -Wl,-z,max-page-size=4096 \
 	   -Wl,--build-id=none
 LIBS    := -Wl,--start-group $(LIBC) $(NEWLIB)/lib/libm.a $(shell $(CC) -print-libgcc-file-name 2>/dev/null) -Wl,--end-group
@@ -74,17 +77,24 @@ $(LIBC): tools/build-newlib.sh | deps
 	@echo "  NEWLIB  $(NEWLIB) (once, about a minute)"
 	$(Q)bash tools/build-newlib.sh $(NEWLIB)
 
-$(B)/kernel/%.S.o: %.S | deps
+# Rebuild when the flags change, not only the sources.
+$(B)/kcflags: FORCE
+	@mkdir -p $(dir $@); echo '$(KCFLAGS)' | cmp -s - $@ || echo '$(KCFLAGS)' > $@
+$(OUT)/acflags: FORCE
+	@mkdir -p $(dir $@); echo '$(ACFLAGS)' | cmp -s - $@ || echo '$(ACFLAGS)' > $@
+FORCE:
+
+$(B)/kernel/%.S.o: %.S $(B)/kcflags | deps
 	@mkdir -p $(dir $@)
 	@$(if $(filter 1,$(V)),,echo "  AS      $<")
 	$(Q)$(CC) $(KCFLAGS) -D__ASSEMBLER__ -c $< -o $@
 
-$(B)/kernel/%.c.o: %.c | $(LIBC)
+$(B)/kernel/%.c.o: %.c $(B)/kcflags | $(LIBC)
 	@mkdir -p $(dir $@)
 	@$(if $(filter 1,$(V)),,echo "  CC      $<")
 	$(Q)$(CC) $(KCFLAGS) -c $< -o $@
 
-$(OUT)/obj/%.o: $(APP_DIR)/%.c | $(LIBC)
+$(OUT)/obj/%.o: $(APP_DIR)/%.c $(OUT)/acflags | $(LIBC)
 	@mkdir -p $(dir $@)
 	@$(if $(filter 1,$(V)),,echo "  CC      $<")
 	$(Q)$(CC) $(ACFLAGS) -c $< -o $@
@@ -129,8 +139,8 @@ print-qemu:
 
 # Tests: the on-target image for each board, host tests, then the runner.
 test: | deps
-	$(Q)$(MAKE) --no-print-directory BOARD=virt APP=tests/target APP_CFLAGS=-I$(ROOT) image
-	$(Q)$(MAKE) --no-print-directory BOARD=rpi3 APP=tests/target APP_CFLAGS=-I$(ROOT) image
+	$(Q)$(MAKE) --no-print-directory BOARD=virt APP=tests/target image
+	$(Q)$(MAKE) --no-print-directory BOARD=rpi3 APP=tests/target image
 	$(Q)$(MAKE) --no-print-directory host-test
 	$(Q)python3 tests/run.py --build $(BUILD) --host $(BUILD)/host/results.txt
 

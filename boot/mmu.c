@@ -54,7 +54,7 @@ static uint64_t tables[NTABLES][ENTRIES]
 static int tables_used = 1;	/* tables[0] is level 1 */
 
 extern char __text_start[], __text_end[], __rodata_start[], __rodata_end[];
-extern char __data_start[], __image_end[], boot_stacks[];
+extern char __data_start[], __bss_start[], __image_end[], boot_stacks[];
 
 static uint64_t *new_table(void)
 {
@@ -138,8 +138,10 @@ void mmu_init(void)
 	boot_params.tcr = tcr_value();
 	boot_params.mair = MAIR_VALUE;
 	boot_params.sctlr = SCTLR_MMU_ON;
-	/* Discard any stale cached copy of the tables before walks use them. */
-	dcache_inval_range(tables, sizeof(tables));
+	/* Everything written so far (BSS, the tables, this stack) went to
+	 * memory, caches off. Discard any stale cached copy a boot loader may
+	 * have left, before the caches come on and could evict it over ours. */
+	dcache_inval_range(__bss_start, (uint64_t)(__image_end - __bss_start));
 	mmu_on(boot_params.ttbr0, boot_params.tcr, boot_params.mair, boot_params.sctlr);
 }
 

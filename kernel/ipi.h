@@ -21,7 +21,9 @@ void ipi_handle(int ipi);
 
 /*
  * Runs fn(arg) on `cpu` from its IPI handler and waits until it has run.
- * Not from an interrupt handler. fn runs with interrupts masked and must
- * not block. On the calling core, fn simply runs.
+ * Not from an interrupt handler. fn runs in the target's interrupt handler:
+ * interrupts masked, no blocking, no newlib, no FP/SIMD (the interrupted
+ * code's vector registers are not saved). On the calling core, fn simply
+ * runs, with interrupts masked likewise.
  */
 void smp_call(int cpu, void (*fn)(void *), void *arg);

@@ -12,6 +12,7 @@ import os
 import re
 import subprocess
 import sys
+import threading
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -72,30 +73,42 @@ def qemu_base(board, smp, make_vars):
     return out.split()
 
 
-def boot(build, board, smp, make_vars, args):
-    """Boots the test image; returns (status or None on timeout, console text, seconds)."""
+def boot(build, board, smp, make_vars, args, semihosting=True, until=None):
+    """Boots the test image; returns what run() does."""
     image = {"virt": "Image", "rpi3": "kernel8.img"}[board]
     cmd = qemu_base(board, smp, make_vars) + [
         "-kernel", os.path.join(build, board, "target", image),
         "-append", f"maxcpus={smp} {args}".strip(),
-        "-semihosting-config", "enable=on,target=native",
         "-nic", "none", "-display", "none", "-monitor", "none", "-serial", "stdio",
-    ]
-    return run(cmd)
+    ] + (["-semihosting-config", "enable=on,target=native"] if semihosting else [])
+    return run(cmd, until=until)
 
 
-def run(cmd, cwd=ROOT):
+def run(cmd, cwd=ROOT, until=None):
+    """Runs cmd, collecting its output. Returns (exit status, text, seconds);
+    the status is None on a timeout, or "stopped" once `until` (a regex)
+    has appeared in the output, for systems that halt without exiting."""
     start = time.monotonic()
     p = subprocess.Popen(cmd, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                          stderr=subprocess.STDOUT)
-    try:
-        out, _ = p.communicate(timeout=TIMEOUT)
-        status = p.returncode
-    except subprocess.TimeoutExpired:
+    chunks = []
+    reader = threading.Thread(target=lambda: chunks.extend(iter(lambda: p.stdout.read1(4096), b"")))
+    reader.start()
+    status = None
+    while time.monotonic() - start < TIMEOUT:
+        if p.poll() is not None:
+            status = p.returncode
+            break
+        seen = b"".join(chunks).decode("utf-8", "replace").replace("\r\n", "\n")
+        if until and re.search(until, seen, re.M):
+            status = "stopped"
+            break
+        time.sleep(0.05)
+    if p.poll() is None:
         p.kill()
-        out, _ = p.communicate()
-        status = None
-    text = out.decode("utf-8", "replace").replace("\r\n", "\n")
+    p.wait()
+    reader.join()
+    text = b"".join(chunks).decode("utf-8", "replace").replace("\r\n", "\n")
     return status, text, time.monotonic() - start
 
 
@@ -149,6 +162,23 @@ def run_crash(t, build, case, board, pattern, want):
         t.ok(name, f"  (status {status}, {secs:.1f} s)")
 
 
+def run_no_semihosting(t, build, board, want_status, pattern):
+    """As on hardware: no semihosting host. exit(3) must still stop the
+    system: PSCI SYSTEM_OFF where there is PSCI (QEMU then exits 0), else a
+    'system halted' line and every core parked."""
+    name = f"{board} without semihosting: exit(3) stops the system"
+    until = None if want_status is not None else pattern
+    status, out, secs = boot(build, board, 4, [], "crash=exit3", semihosting=False, until=until)
+    if status is None:
+        t.fail(name, f"timed out after {TIMEOUT} s", out)
+    elif want_status is not None and status != want_status:
+        t.fail(name, f"exit status {status}, expected {want_status}", out)
+    elif not re.search(pattern, out, re.M) or re.search(r"^panic:", out, re.M):
+        t.fail(name, f"console does not match /{pattern}/ (or panicked)", out)
+    else:
+        t.ok(name, f"  ({secs:.1f} s)")
+
+
 def run_make(t, name, make_args, want_zero, patterns):
     status, out, secs = run(["make", "-s", "--no-print-directory", "run"] + make_args)
     if status is None:
@@ -193,6 +223,9 @@ def main():
         for board in boards:
             if sel.search(f"{board} crash: {case}"):
                 run_crash(t, build, case, board, pattern, want)
+    if sel.search("without semihosting"):
+        run_no_semihosting(t, build, "virt", 0, r"ktest: crash case exit3$")
+        run_no_semihosting(t, build, "rpi3", None, r"^gometal: system halted, status 3$")
     if sel.search("make run"):
         run_make(t, "make run (demo)", [], True,
                  [r"^cpus online: 4$", r"^hello from main on cpu 0 of 4$"])

@@ -54,5 +54,6 @@ void ktest_fail(const char *file, int line, const char *fmt, ...)
 int ktest_deadline_passed(uint64_t deadline);
 uint64_t ktest_deadline(uint64_t ms);
 
-/* Boot argument expect_cpus=N (the runner passes the SMP setting). */
+/* Cores that should be online: boot argument expect_cpus=N (the runner
+ * passes it), else what maxcpus= and the machine allow. */
 int ktest_expected_cpus(void);

@@ -6,6 +6,7 @@
 #include "ktest.h"
 #include <drivers/timer/generic_timer.h>
 #include <kernel/cmdline.h>
+#include <kernel/platform.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -35,9 +36,12 @@ int ktest_deadline_passed(uint64_t deadline)
 	return timer_count() >= deadline;
 }
 
+/* expect_cpus=N from the runner, else what maxcpus= and the machine allow. */
 int ktest_expected_cpus(void)
 {
-	return (int)cmdline_int("expect_cpus", 0);
+	long max = cmdline_int("maxcpus", NCPU_MAX);
+	long have = plat.ncpus < max ? plat.ncpus : max;
+	return (int)cmdline_int("expect_cpus", have);
 }
 
 static int run_crash(const char *name)
