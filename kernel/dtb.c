@@ -77,6 +77,7 @@ struct node {
 	uint32_t compat_len;
 	uint64_t release;
 	bool spin_table;
+	bool disabled;		/* status = "disabled" (or anything but "okay") */
 };
 
 static void zero(void *p, size_t n)
@@ -116,7 +117,7 @@ static void node_done(const struct node *stack, int depth, struct dt_info *o)
 		o->cpu_release[o->ncpus] = n->spin_table ? n->release : 0;
 		o->ncpus++;
 	}
-	if (!n->compat)
+	if (!n->compat || n->disabled)
 		return;
 	if (o->intc == DT_INTC_NONE) {
 		enum dt_intc kind = DT_INTC_NONE;
@@ -151,6 +152,8 @@ static void prop(struct node *stack, int depth, const char *pname, const uint8_t
 		n->compat = (const char *)val, n->compat_len = len;
 	else if (str_eq(pname, "enable-method"))
 		n->spin_table = compat_has((const char *)val, len, "spin-table");
+	else if (str_eq(pname, "status"))
+		n->disabled = !str_eq((const char *)val, "okay") && !str_eq((const char *)val, "ok");
 	else if (str_eq(pname, "cpu-release-addr") && len >= 4)
 		n->release = cells(val, len / 4 > 1 ? 2 : 1);
 	else if (depth == 1 && name_is(n->name, "chosen") && str_eq(pname, "bootargs"))

@@ -14,6 +14,7 @@
 #define BACKTRACE_MAX 16
 
 static volatile int panicking = -1;	/* cpu printing a panic */
+static int nested;			/* panics inside that panic */
 
 /* Exception classes (ESR_EL1.EC) in words. */
 static const char *ec_name(unsigned ec)
@@ -104,8 +105,10 @@ static void panic_begin(void)
 	if (!stop_claim())
 		cpu_stop_self();
 	if (panicking == me) {
-		console_force();
-		kprintf("panic: cpu %d: recursive panic\n", me);
+		/* A fault while panicking: say so once, and if even that
+		 * faults (a broken console), stop without a word. */
+		if (nested++ == 0)
+			kprintf("panic: cpu %d: recursive panic\n", me);
 		system_stop(PANIC_STATUS);
 	}
 	panicking = me;

@@ -25,6 +25,9 @@ SUITES = [
     ("virt smp=2", "virt", 2, [], "", 2),
     ("virt smp=4", "virt", 4, [], "", 4),
     ("virt gicv3 smp=8", "virt", 8, ["GIC=3"], "", 8),
+    # Entered at EL2 (as on a Pi), PSCI over smc; and GICv3's EL2 set-up.
+    ("virt EL2 smp=4", "virt", 4, ["EL2=1"], "", 4),
+    ("virt EL2 gicv3 smp=4", "virt", 4, ["EL2=1", "GIC=3"], "", 4),
     ("rpi3 smp=4", "rpi3", 4, [], "", 4),
     ("rpi3 smp=1", "rpi3", 1, [], "", 1),
     # A core that never checks in is reported; the system runs on the rest.

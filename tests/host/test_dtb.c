@@ -52,6 +52,19 @@ static void dtb_virt_gicv3_smp8(void)
 	free(blob);
 }
 
+/* secure=on adds a secure-only PL011 (status "disabled") before ours. */
+static void dtb_skips_disabled_nodes(void)
+{
+	struct dt_info dt;
+	void *blob = load("virt-secure.dtb");
+	CHECK(blob && dt_parse(blob, &dt));
+	if (!blob)
+		return;
+	CHECK(dt.pl011 == 0x09000000);
+	CHECK(dt.ncpus == 2);
+	free(blob);
+}
+
 static void dtb_rejects_garbage(void)
 {
 	struct dt_info dt;
@@ -78,6 +91,7 @@ int main(int argc, char **argv)
 	dir = argc > 1 ? argv[1] : ".";
 	RUN(dtb_virt_gicv2_smp4);
 	RUN(dtb_virt_gicv3_smp8);
+	RUN(dtb_skips_disabled_nodes);
 	RUN(dtb_rejects_garbage);
 	RUN(dtb_rejects_truncated);
 	return 0;
