@@ -15,6 +15,7 @@
 
 static volatile int panicking = -1;	/* cpu printing a panic */
 static int nested;			/* panics inside that panic */
+static int unstopped;			/* cores that ignored IPI_STOP */
 
 /* Exception classes (ESR_EL1.EC) in words. */
 static const char *ec_name(unsigned ec)
@@ -112,8 +113,16 @@ static void panic_begin(void)
 		system_stop(PANIC_STATUS);
 	}
 	panicking = me;
-	stop_other_cpus();
+	unstopped = stop_other_cpus();
 	console_force();
+}
+
+/* The last words: did the other cores stop? Then end the system. */
+static void __attribute__((noreturn)) panic_end(void)
+{
+	int others = ncpu_online - 1;
+	kprintf("  other cores stopped: %d of %d\n", others - unstopped, others);
+	system_stop(PANIC_STATUS);
 }
 
 static void dump_frame(const struct frame *f)
@@ -148,7 +157,7 @@ static void __attribute__((noreturn)) exception_panic(const struct frame *f, con
 		kprintf("panic: cpu %d: %s (ESR %lx)%s\n", cpu_id(), ec_name(ec), f->esr, where);
 	}
 	dump_frame(f);
-	system_stop(PANIC_STATUS);
+	panic_end();
 }
 
 /* A semihosting call without a host: make it return -1 and go on. */
@@ -179,7 +188,7 @@ void exc_unexpected(struct frame *f, int kind, int from)
 	panic_begin();
 	kprintf("panic: cpu %d: unexpected %s%s\n", cpu_id(), kinds[kind], froms[from]);
 	dump_frame(f);
-	system_stop(PANIC_STATUS);
+	panic_end();
 }
 
 void panic(const char *fmt, ...)
@@ -192,5 +201,5 @@ void panic(const char *fmt, ...)
 	panic_begin();
 	kprintf("panic: cpu %d: %s\n", cpu_id(), msg);
 	backtrace((uint64_t)__builtin_frame_address(0));
-	system_stop(PANIC_STATUS);
+	panic_end();
 }

@@ -26,8 +26,9 @@ void system_stop(int status) __attribute__((noreturn));
 #include <stdbool.h>
 bool stop_claim(void);
 
-/* Stops every other online core (IPI_STOP); waits up to 100 ms for them. */
-void stop_other_cpus(void);
+/* Stops every other online core (IPI_STOP); waits up to 100 ms for them.
+ * Returns how many are still running (masked interrupts, wedged). */
+int stop_other_cpus(void);
 
 /* IPI_STOP handler: park this core for good, interrupts masked. */
 void cpu_stop_self(void) __attribute__((noreturn));

@@ -23,16 +23,20 @@ void cpu_stop_self(void)
 	park();
 }
 
-void stop_other_cpus(void)
+int stop_other_cpus(void)
 {
 	int me = cpu_id();
 	for (int c = 0; c < ncpu_online; c++)
 		if (c != me)
 			ipi_send(c, IPI_STOP);
 	uint64_t deadline = timer_count() + timer_freq() / 10;
-	for (int c = 0; c < ncpu_online; c++)
+	int running = 0;
+	for (int c = 0; c < ncpu_online; c++) {
 		while (c != me && !cpus[c].stopped && timer_count() < deadline)
 			cpu_relax();
+		running += c != me && !cpus[c].stopped;
+	}
+	return running;
 }
 
 static int stopping = -1;	/* the core ending the system, -1 while none */

@@ -43,17 +43,39 @@ CRASHES = [
     ("write_to_text", ["virt"], PANIC + r"data abort at 0x\w+ \(permission fault, level 3, write\)", 2),
     ("execute_data", ["virt"], PANIC + r"instruction abort at 0x\w+ \(permission fault", 2),
     ("stack_overflow", ["virt"], PANIC + r"stack overflow on cpu 0's boot stack", 2),
-    ("explicit_panic", ["virt"], PANIC + r"test panic 42$", 2),
+    ("explicit_panic", ["virt"], PANIC + r"test panic 42$(?s:.*)^  other cores stopped: 3 of 3$", 2),
     ("failed_assert", ["virt"], PANIC + r"assertion failed: zero == 1", 2),
-    ("secondary_null_deref", ["virt", "rpi3"], r"^panic: cpu [1-9]\d*: data abort at 0x0 ", 2),
+    ("secondary_null_deref", ["virt", "rpi3"],
+     r"^panic: cpu [1-9]\d*: data abort at 0x0 (?s:.*)^  other cores stopped: 3 of 3$", 2),
     ("exit3", ["virt", "rpi3"], r"ktest: crash case exit3$", 3),
 ]
+
+
+def symbolize(text, elf):
+    """Names the functions behind a panic's pc/lr/backtrace addresses."""
+    out = []
+    for line in text.split("\n"):
+        out.append(line)
+        m = re.match(r"\s+(backtrace:|pc )", line)
+        if not m or not elf or not os.path.exists(elf):
+            continue
+        addrs = re.findall(r"\b([0-9a-f]{6,16})\b", line.split(":", 1)[-1] if m.group(1) == "backtrace:" else line)
+        if not addrs:
+            continue
+        r = subprocess.run(["aarch64-linux-gnu-addr2line", "-f", "-s", "-e", elf] + addrs,
+                           capture_output=True, text=True)
+        names = r.stdout.split("\n")
+        for i, a in enumerate(addrs):
+            if 2 * i + 1 < len(names):
+                out.append(f"        {a}: {names[2 * i]} ({names[2 * i + 1]})")
+    return "\n".join(out)
 
 
 class Tally:
     def __init__(self):
         self.passed = 0
         self.failed = 0
+        self.elf = None     # image of the boot being judged, for symbols
 
     def ok(self, name, detail=""):
         self.passed += 1
@@ -64,6 +86,7 @@ class Tally:
         print(f"FAIL  {name}: {why}", flush=True)
         if output:
             lines = output.rstrip("\n").split("\n")[-TAIL:]
+            lines = symbolize("\n".join(lines), self.elf).split("\n")
             print("      last console lines:")
             for line in lines:
                 print("      | " + line)
@@ -79,6 +102,7 @@ def qemu_base(board, smp, make_vars):
 def boot(build, board, smp, make_vars, args, semihosting=True, until=None):
     """Boots the test image; returns what run() does."""
     image = {"virt": "Image", "rpi3": "kernel8.img"}[board]
+    T.elf = os.path.join(build, board, "target", "kernel.elf")
     cmd = qemu_base(board, smp, make_vars) + [
         "-kernel", os.path.join(build, board, "target", image),
         "-append", f"maxcpus={smp} {args}".strip(),
@@ -209,6 +233,9 @@ def host_results(t, path):
                 t.fail("host: " + name, "failed (see the host test output above)")
 
 
+T = Tally()
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", default="build")
@@ -217,7 +244,7 @@ def main():
     opts = ap.parse_args()
     build = os.path.join(ROOT, opts.build)
     sel = re.compile(opts.only)
-    t = Tally()
+    t = T
 
     for label, board, smp, make_vars, args, expect in SUITES:
         if sel.search(label):
