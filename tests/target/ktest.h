@@ -54,6 +54,14 @@ void ktest_fail(const char *file, int line, const char *fmt, ...)
 int ktest_deadline_passed(uint64_t deadline);
 uint64_t ktest_deadline(uint64_t ms);
 
+/*
+ * Runs fn(arg) on every online core at once, in thread context (the boot
+ * core too), released together; waits up to `ms` for all to return and
+ * returns how many did (all of them: a core that is late panics the test
+ * run, since fn's state may still be in use).
+ */
+int ktest_on_every_core(void (*fn)(void *), void *arg, uint64_t ms);
+
 /* Cores that should be online: boot argument expect_cpus=N (the runner
  * passes it), else what maxcpus= and the machine allow. */
 int ktest_expected_cpus(void);

@@ -7,6 +7,8 @@
 #include <drivers/timer/generic_timer.h>
 #include <kernel/cmdline.h>
 #include <kernel/platform.h>
+#include <kernel/smp.h>
+#include <gometal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -42,6 +44,42 @@ int ktest_expected_cpus(void)
 	long max = cmdline_int("maxcpus", NCPU_MAX);
 	long have = plat.ncpus < max ? plat.ncpus : max;
 	return (int)cmdline_int("expect_cpus", have);
+}
+
+struct everywhere {
+	void (*fn)(void *);
+	void *arg;
+	volatile int go;
+	int done;
+};
+
+static void everywhere_one(void *p)
+{
+	struct everywhere *e = p;
+	while (!e->go)
+		;
+	e->fn(e->arg);
+	__atomic_fetch_add(&e->done, 1, __ATOMIC_RELEASE);
+}
+
+int ktest_on_every_core(void (*fn)(void *), void *arg, uint64_t ms)
+{
+	struct everywhere e = {fn, arg, 0, 0};
+	int n = go_ncpu();
+	for (int c = 1; c < n; c++)
+		cpu_run(c, everywhere_one, &e);
+	e.go = 1;
+	everywhere_one(&e);
+	uint64_t deadline = ktest_deadline(ms);
+	while (__atomic_load_n(&e.done, __ATOMIC_ACQUIRE) < n && !ktest_deadline_passed(deadline))
+		;
+	int done = __atomic_load_n(&e.done, __ATOMIC_ACQUIRE);
+	if (done < n) /* `e` is on this stack, still in use: no way to go on */
+		panic("ktest: only %d of %d cores finished within %lu ms", done, n,
+		      (unsigned long)ms);
+	for (int c = 1; c < n; c++)
+		cpu_run_wait(c);
+	return done;
 }
 
 static int run_crash(const char *name)

@@ -61,8 +61,6 @@ TEST(libc, huge_malloc_fails_cleanly)
 /* Every core hammers malloc/free and snprintf at once; blocks must never
  * overlap (each is filled with its core's byte and checked). */
 struct churn {
-	volatile int go;
-	volatile int done;
 	int bad;
 	int errno_ok;
 };
@@ -71,8 +69,6 @@ static void churn(void *arg)
 {
 	struct churn *ch = arg;
 	unsigned char tag = (unsigned char)(0x40 + cpu_id());
-	while (!ch->go)
-		;
 	errno = 1000 + cpu_id(); /* per-core errno: must survive the others */
 	for (int i = 0; i < 300; i++) {
 		size_t n = 16 + (size_t)((i * 131 + cpu_id() * 17) % 2000);
@@ -93,31 +89,20 @@ static void churn(void *arg)
 	}
 	if (errno == 1000 + cpu_id())
 		__atomic_fetch_add(&ch->errno_ok, 1, __ATOMIC_RELAXED);
-	__atomic_fetch_add(&ch->done, 1, __ATOMIC_RELEASE);
 }
 
 TEST(libc, malloc_and_stdio_from_all_cores_at_once)
 {
 	struct churn ch = {0};
 	int n = go_ncpu();
-	for (int c = 1; c < n; c++)
-		cpu_run(c, churn, &ch);
-	ch.go = 1;
-	churn(&ch);
-	uint64_t deadline = ktest_deadline(30000);
-	while (__atomic_load_n(&ch.done, __ATOMIC_ACQUIRE) < n && !ktest_deadline_passed(deadline))
-		;
-	for (int c = 1; c < n && ch.done == n; c++)
-		cpu_run_wait(c);
-	CHECK_EQ(ch.done, n);
+	CHECK_EQ(ktest_on_every_core(churn, &ch, 30000), n);
 	CHECK_EQ(ch.bad, 0);
 	CHECK_EQ(ch.errno_ok, n);
 }
 
-/* The kernel's ticket spinlock gives mutual exclusion across cores. */
+/* The kernel's spinlock gives mutual exclusion across cores. */
 struct counter {
 	spinlock_t lock;
-	volatile int go, done;
 	long value;
 };
 
@@ -126,29 +111,17 @@ struct counter {
 static void count(void *arg)
 {
 	struct counter *k = arg;
-	while (!k->go)
-		;
 	for (int i = 0; i < ROUNDS; i++) {
 		spin_lock(&k->lock);
 		k->value++; /* a plain, non-atomic read-modify-write */
 		spin_unlock(&k->lock);
 	}
-	__atomic_fetch_add(&k->done, 1, __ATOMIC_RELEASE);
 }
 
 TEST(libc, spinlock_excludes_across_cores)
 {
-	struct counter k = {SPINLOCK_INIT, 0, 0, 0};
+	struct counter k = {SPINLOCK_INIT, 0};
 	int n = go_ncpu();
-	for (int c = 1; c < n; c++)
-		cpu_run(c, count, &k);
-	k.go = 1;
-	count(&k);
-	uint64_t deadline = ktest_deadline(30000);
-	while (__atomic_load_n(&k.done, __ATOMIC_ACQUIRE) < n && !ktest_deadline_passed(deadline))
-		;
-	for (int c = 1; c < n && k.done == n; c++)
-		cpu_run_wait(c);
-	CHECK_EQ(k.done, n);
+	CHECK_EQ(ktest_on_every_core(count, &k, 30000), n);
 	CHECK_EQ(k.value, (long)n * ROUNDS);
 }
