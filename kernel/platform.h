@@ -27,6 +27,7 @@ struct platform {
 	const struct uart_driver *uart;
 	uint64_t uart_base;
 	uint32_t uart_clock;		/* Hz, for the baud divisor */
+	void (*uart_pins)(void);	/* route the UART to its pins, if the board must */
 
 	const struct irqchip *irqchip;
 	uint64_t intc_base[2];		/* GICD + GICC/GICR, or the BCM2836 local block */

@@ -12,6 +12,8 @@ static volatile int forced;
 
 void console_init(void)
 {
+	if (plat.uart_pins)
+		plat.uart_pins();
 	plat.uart->init(plat.uart_base, plat.uart_clock, CONSOLE_BAUD);
 }
 

@@ -12,14 +12,28 @@
  *    WFE reading them, and enter the kernel at EL2.
  *  - UART clock: config.txt sets init_uart_clock=48000000 (boards/rpi3/
  *    config.txt), Raspberry Pi documentation, "config.txt" / "UARTs".
+ *  - UART0 on GPIO 14 (TXD0) / 15 (RXD0), function ALT0, no pulls: BCM2835
+ *    ARM Peripherals, 6.2 "Alternative Function Assignments". Set here rather
+ *    than trusting the firmware's pin set-up.
  *  - RAM: 1 GiB; the top (gpu_mem, 64 MiB by default) belongs to the
  *    VideoCore, so the kernel uses the first 960 MiB.
  * No DTB is needed: QEMU passes ATAGs (and the firmware a DTB) in x0, and
  * the kernel reads the command line from either.
  */
+#include <drivers/gpio/bcm2835_gpio.h>
 #include <drivers/irq/irqchip.h>
 #include <drivers/uart/uart.h>
 #include <kernel/platform.h>
+
+#define GPIO_BASE 0x3f200000
+
+static void uart_pins(void)
+{
+	for (unsigned pin = 14; pin <= 15; pin++) {
+		bcm2835_gpio_func(GPIO_BASE, pin, GPIO_ALT0);
+		bcm2835_gpio_pull_none(GPIO_BASE, pin);
+	}
+}
 
 void board_init(struct platform *p)
 {
@@ -32,6 +46,7 @@ void board_init(struct platform *p)
 	p->uart = &pl011_uart;
 	p->uart_base = 0x3f201000;
 	p->uart_clock = 48000000;
+	p->uart_pins = uart_pins;
 	p->irqchip = &bcm2836_irqchip;
 	p->intc_base[0] = 0x40000000;
 	p->cpu_start = CPU_START_SPIN_TABLE;
