@@ -15,6 +15,7 @@
  */
 #include <boot/bootparams.h>
 #include <boot/mmu.h>
+#include <kernel/mem.h>
 #include <kernel/platform.h>
 #include <kernel/sysreg.h>
 
@@ -46,22 +47,17 @@
 #define SCTLR_MMU_ON	(0x30d00800ull | 1 /* M */ | 1 << 2 /* C */ | 1 << 3 /* SA */ | \
 			 1 << 4 /* SA0 */ | 1 << 12 /* I */ | 1 << 19 /* WXN */)
 
-#define NTABLES		32
 #define ENTRIES		512
 
-static uint64_t tables[NTABLES][ENTRIES]
-	__attribute__((aligned(PAGE_SIZE), section(".bss.pagetables")));
-static int tables_used = 1;	/* tables[0] is level 1 */
+/* Level 1 lives in the image; the rest come from RAM above it. */
+static uint64_t l1[ENTRIES] __attribute__((aligned(PAGE_SIZE), section(".bss.pagetables")));
 
 extern char __text_start[], __text_end[], __rodata_start[], __rodata_end[];
 extern char __data_start[], __bss_start[], __image_end[], boot_stacks[];
 
 static uint64_t *new_table(void)
 {
-	if (tables_used == NTABLES)
-		for (;;) /* too early to print: the map has no more room */
-			wfe();
-	return tables[tables_used++]; /* zeroed with .bss */
+	return mem_early_page();
 }
 
 static int shift_of(int level) { return 39 - 9 * level; }
@@ -85,8 +81,12 @@ static uint64_t *split(uint64_t *entry, int level)
 	return t;
 }
 
-/* Map [va, end) identity with `prot` (PROT_NONE unmaps) below `table`. */
-static void map_level(uint64_t *table, int level, uint64_t va, uint64_t end, uint64_t prot)
+/*
+ * Map [va, end) identity with `prot` (PROT_NONE unmaps) below `table`,
+ * with blocks where they fit, or only pages when `pages`.
+ */
+static void map_level(uint64_t *table, int level, uint64_t va, uint64_t end, uint64_t prot,
+		      bool pages)
 {
 	uint64_t size = 1ull << shift_of(level);
 	while (va < end) {
@@ -96,12 +96,12 @@ static void map_level(uint64_t *table, int level, uint64_t va, uint64_t end, uin
 			next = end;
 		bool whole = (va & (size - 1)) == 0 && next - va == size;
 		bool is_table = level < 3 && (*e & 3) == (DESC_TABLE | DESC_VALID);
-		if (whole && !is_table) {
+		if (whole && !is_table && (level == 3 || !pages)) {
 			uint64_t kind = level == 3 ? DESC_TABLE : DESC_BLOCK;
 			*e = prot ? va | prot | kind | DESC_VALID : 0;
 		} else {
 			uint64_t *sub = is_table ? (uint64_t *)(*e & ADDR_MASK) : split(e, level);
-			map_level(sub, level + 1, va, next, prot);
+			map_level(sub, level + 1, va, next, prot, pages);
 		}
 		va = next;
 	}
@@ -109,7 +109,12 @@ static void map_level(uint64_t *table, int level, uint64_t va, uint64_t end, uin
 
 static void map(uint64_t base, uint64_t size, uint64_t prot)
 {
-	map_level(tables[0], 1, base, base + size, prot);
+	map_level(l1, 1, base, base + size, prot, false);
+}
+
+static void map_pages(uint64_t base, uint64_t size, uint64_t prot)
+{
+	map_level(l1, 1, base, base + size, prot, true);
 }
 
 static uint64_t tcr_value(void)
@@ -121,7 +126,12 @@ static uint64_t tcr_value(void)
 
 void mmu_init(void)
 {
+	/* RAM above the image in 4 KiB pages, so that any page of it can
+	 * later become a stack's guard page without splitting a live block
+	 * (which would need break-before-make while other cores use it). */
+	uint64_t image_end = (uint64_t)__image_end, ram_end = plat.ram_base + plat.ram_size;
 	map(plat.ram_base, plat.ram_size, PROT_RW);
+	map_pages(image_end, ram_end - image_end, PROT_RW);
 	for (int i = 0; i < plat.nmmio; i++)
 		map(plat.mmio[i].base, plat.mmio[i].size, PROT_DEVICE);
 	map((uint64_t)__text_start, __text_end - __text_start, PROT_RX);
@@ -134,14 +144,14 @@ void mmu_init(void)
 	}
 	map(0, PAGE_SIZE, PROT_NONE);	/* NULL dereferences fault */
 
-	boot_params.ttbr0 = (uint64_t)tables[0];
+	boot_params.ttbr0 = (uint64_t)l1;
 	boot_params.tcr = tcr_value();
 	boot_params.mair = MAIR_VALUE;
 	boot_params.sctlr = SCTLR_MMU_ON;
 	/* Everything written so far (BSS, the tables, this stack) went to
 	 * memory, caches off. Discard any stale cached copy a boot loader may
 	 * have left, before the caches come on and could evict it over ours. */
-	dcache_inval_range(__bss_start, (uint64_t)(__image_end - __bss_start));
+	dcache_inval_range(__bss_start, mem_early_end() - (uint64_t)__bss_start);
 	mmu_on(boot_params.ttbr0, boot_params.tcr, boot_params.mair, boot_params.sctlr);
 }
 
@@ -160,4 +170,30 @@ void mmu_map_page0(bool on)
 	map(0, PAGE_SIZE, on && plat.ram_base == 0 ? PROT_RW : PROT_NONE);
 	dsb_ishst();
 	__asm__ volatile("tlbi vaae1is, xzr\n dsb ish\n isb" ::: "memory");
+}
+
+/* Where each level-3 entry for `va` is; NULL if `va` is mapped by a block. */
+static uint64_t *pte_of(uint64_t va)
+{
+	uint64_t *t = l1;
+	for (int level = 1; level < 3; level++) {
+		uint64_t e = t[(va >> shift_of(level)) & (ENTRIES - 1)];
+		if ((e & 3) != (DESC_TABLE | DESC_VALID))
+			return 0;
+		t = (uint64_t *)(e & ADDR_MASK);
+	}
+	return &t[(va >> 12) & (ENTRIES - 1)];
+}
+
+bool mmu_unmap_page(uint64_t va)
+{
+	uint64_t *pte = pte_of(va);
+	if (!pte)
+		return false;
+	*pte = 0;
+	/* The store reaches the table walkers before the invalidation; the
+	 * broadcast TLBI then reaches every core's TLB (inner shareable). */
+	dsb_ishst();
+	__asm__ volatile("tlbi vaae1is, %0\n dsb ish\n isb" ::"r"(va >> 12) : "memory");
+	return true;
 }

@@ -5,35 +5,21 @@
  */
 #include <drivers/timer/generic_timer.h>
 #include <errno.h>
+#include <kernel/mem.h>
 #include <kernel/panic.h>
 #include <kernel/platform.h>
 #include <kernel/printk.h>
-#include <kernel/spinlock.h>
 #include <stdint.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/times.h>
 
-extern char __image_end[];
-
-static spinlock_t heap_lock = SPINLOCK_INIT;	/* protects brk */
-static uintptr_t brk;
-
 void *_sbrk(ptrdiff_t incr)
 {
-	spin_lock(&heap_lock);
-	uintptr_t end = plat.ram_base + plat.ram_size;
-	if (!brk)
-		brk = ((uintptr_t)__image_end + PAGE_SIZE - 1) & ~(uintptr_t)(PAGE_SIZE - 1);
-	uintptr_t old = brk;
-	if (incr > 0 ? (uintptr_t)incr > end - brk : (uintptr_t)-incr > brk - (uintptr_t)__image_end) {
-		spin_unlock(&heap_lock);
+	void *p = mem_sbrk(incr);
+	if (p == (void *)-1)
 		errno = ENOMEM;
-		return (void *)-1;
-	}
-	brk += incr;
-	spin_unlock(&heap_lock);
-	return (void *)old;
+	return p;
 }
 
 int _write(int fd, const char *buf, int len)
