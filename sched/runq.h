@@ -1,0 +1,53 @@
+/*
+ * A P's local run queue (Go's p.runq/runqhead/runqtail/runnext): a ring of
+ * RUNQ_SIZE task pointers with one producer, the owning core, and any number
+ * of consumers: the owner takes from the head, thieves take half from the
+ * head. `runnext` is a one-task handoff slot ahead of the ring.
+ *
+ * Pure C11 atomics and no knowledge of struct g beyond its name: the same
+ * file is stress-tested by host threads under ThreadSanitizer.
+ */
+#pragma once
+#include <stdbool.h>
+#include <stdint.h>
+
+#define RUNQ_SIZE 256
+
+struct g;
+
+struct runq {
+	uint32_t head;		/* next to take; advanced by CAS (owner and thieves) */
+	uint32_t tail;		/* next free slot; written only by the owner */
+	struct g *runnext;	/* CAS by owner and thieves */
+	struct g *ring[RUNQ_SIZE];
+};
+
+/* What a full ring spills (Go's runqputslow): half the ring plus the new
+ * task, oldest first, for the caller to put on the global queue. */
+struct runq_spill {
+	int n;
+	struct g *g[RUNQ_SIZE / 2 + 1];
+};
+
+/*
+ * Owner only. Puts g at the tail, or in runnext if `next` (the task that
+ * was in runnext then goes to the tail). Returns false if the ring was full:
+ * then *spill holds half the ring and the task, all removed from q.
+ */
+bool runq_put(struct runq *q, struct g *g, bool next, struct runq_spill *spill);
+
+/* Owner only. runnext first (then *inherit is true: the task inherits the
+ * time slice), else the head of the ring; NULL if empty. */
+struct g *runq_get(struct runq *q, bool *inherit);
+
+/*
+ * Another core (the thief, which owns `to`) takes half of `from`'s ring
+ * into its own ring `to`, and returns one of them to run (the rest stay in
+ * `to`); if the ring is empty and `take_next`, it takes from's runnext.
+ * NULL if there was nothing to take.
+ */
+struct g *runq_steal(struct runq *to, struct runq *from, bool take_next);
+
+/* A snapshot: may be stale by the time the caller looks at it. */
+uint32_t runq_len(struct runq *q);
+bool runq_empty(struct runq *q);

@@ -1,0 +1,57 @@
+/*
+ * The context switch: a voluntary one, so only callee-saved state moves
+ * (sched/context.h). A switch from task A to task B is sched_mcall on A
+ * (save A, go to the core's scheduler stack) and sched_gogo(B) at the end
+ * of schedule(). The preemption issue adds the interrupt-driven path.
+ */
+#include <sched/context.h>
+
+	.text
+	.globl	sched_mcall
+sched_mcall:
+	stp	x19, x20, [x0, #CTX_X19 + 0]
+	stp	x21, x22, [x0, #CTX_X19 + 16]
+	stp	x23, x24, [x0, #CTX_X19 + 32]
+	stp	x25, x26, [x0, #CTX_X19 + 48]
+	stp	x27, x28, [x0, #CTX_X19 + 64]
+	stp	x29, x30, [x0, #CTX_X19 + 80]
+	mov	x9, sp
+	str	x9, [x0, #CTX_SP]
+	stp	d8, d9, [x0, #CTX_D8 + 0]
+	stp	d10, d11, [x0, #CTX_D8 + 16]
+	stp	d12, d13, [x0, #CTX_D8 + 32]
+	stp	d14, d15, [x0, #CTX_D8 + 48]
+	mrs	x9, fpcr
+	mrs	x10, fpsr
+	stp	x9, x10, [x0, #CTX_FPCR]
+	mov	sp, x3			/* the scheduler's stack, from its top */
+	mov	x0, x2
+	mov	x29, xzr		/* backtraces end here */
+	mov	x30, xzr
+	br	x1
+
+	.globl	sched_gogo
+sched_gogo:
+	ldp	x9, x10, [x0, #CTX_FPCR]
+	msr	fpcr, x9
+	msr	fpsr, x10
+	ldp	d8, d9, [x0, #CTX_D8 + 0]
+	ldp	d10, d11, [x0, #CTX_D8 + 16]
+	ldp	d12, d13, [x0, #CTX_D8 + 32]
+	ldp	d14, d15, [x0, #CTX_D8 + 48]
+	ldr	x9, [x0, #CTX_SP]
+	mov	sp, x9
+	ldp	x19, x20, [x0, #CTX_X19 + 0]
+	ldp	x21, x22, [x0, #CTX_X19 + 16]
+	ldp	x23, x24, [x0, #CTX_X19 + 32]
+	ldp	x25, x26, [x0, #CTX_X19 + 48]
+	ldp	x27, x28, [x0, #CTX_X19 + 64]
+	ldp	x29, x30, [x0, #CTX_X19 + 80]
+	ret
+
+	/* A new task: x19 holds its struct g. */
+	.globl	task_trampoline
+task_trampoline:
+	mov	x0, x19
+	bl	task_main		/* runs fn(arg), then exits the task */
+	brk	#0			/* unreachable */

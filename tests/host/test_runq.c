@@ -1,0 +1,174 @@
+/*
+ * sched/runq.c, the same file the kernel uses, under host threads and
+ * ThreadSanitizer: every thread owns a queue; thread 0 produces tasks
+ * (into the ring and through runnext), every thread takes from its own
+ * queue or steals from the others, spills go to a locked global list that
+ * everyone drains. Every task must be taken exactly once.
+ */
+#include "check.h"
+#include <pthread.h>
+#include <sched/runq.h>
+#include <stdlib.h>
+
+#define THREADS 4
+#define TASKS 1000000
+
+struct g {
+	int id;
+	struct g *link;
+};
+
+static struct g *tasks;
+static int *taken;
+static struct runq q[THREADS];
+static long consumed;		/* atomic */
+static pthread_mutex_t glock = PTHREAD_MUTEX_INITIALIZER;
+static struct g *global;	/* protected by glock */
+static long steals, spills;	/* atomic, for the report */
+
+static void take(struct g *g)
+{
+	__atomic_fetch_add(&taken[g->id], 1, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&consumed, 1, __ATOMIC_RELAXED);
+}
+
+static void spill_to_global(struct runq_spill *s)
+{
+	pthread_mutex_lock(&glock);
+	for (int i = 0; i < s->n; i++) {
+		s->g[i]->link = global;
+		global = s->g[i];
+	}
+	pthread_mutex_unlock(&glock);
+	__atomic_fetch_add(&spills, 1, __ATOMIC_RELAXED);
+}
+
+static struct g *from_global(void)
+{
+	pthread_mutex_lock(&glock);
+	struct g *g = global;
+	if (g)
+		global = g->link;
+	pthread_mutex_unlock(&glock);
+	return g;
+}
+
+/* One round of a consumer: own queue, else global, else steal. */
+static void consume(int me, unsigned *seed)
+{
+	bool inherit;
+	struct g *g = runq_get(&q[me], &inherit);
+	if (!g)
+		g = from_global();
+	if (!g) {
+		int victim = (int)(rand_r(seed) % THREADS);
+		if (victim != me) {
+			g = runq_steal(&q[me], &q[victim], rand_r(seed) % 4 == 0);
+			if (g)
+				__atomic_fetch_add(&steals, 1, __ATOMIC_RELAXED);
+		}
+	}
+	if (g)
+		take(g);
+}
+
+static void *worker(void *arg)
+{
+	int me = (int)(long)arg;
+	unsigned seed = (unsigned)me * 7919u + 1;
+	struct runq_spill spill;
+	int produced = 0;
+	while (__atomic_load_n(&consumed, __ATOMIC_RELAXED) < TASKS) {
+		if (me == 0 && produced < TASKS) {
+			/* Bursts of puts, so the ring fills and spills too. */
+			int burst = (int)(rand_r(&seed) % 300);
+			for (int i = 0; i < burst && produced < TASKS; i++) {
+				struct g *g = &tasks[produced++];
+				if (!runq_put(&q[0], g, rand_r(&seed) % 3 == 0, &spill))
+					spill_to_global(&spill);
+			}
+		}
+		consume(me, &seed);
+	}
+	return NULL;
+}
+
+static void runq_every_task_taken_exactly_once(void)
+{
+	tasks = calloc(TASKS, sizeof(*tasks));
+	taken = calloc(TASKS, sizeof(*taken));
+	for (int i = 0; i < TASKS; i++)
+		tasks[i].id = i;
+	pthread_t t[THREADS];
+	for (long i = 0; i < THREADS; i++)
+		pthread_create(&t[i], NULL, worker, (void *)i);
+	for (int i = 0; i < THREADS; i++)
+		pthread_join(t[i], NULL);
+	int bad = 0;
+	for (int i = 0; i < TASKS; i++)
+		bad += taken[i] != 1;
+	printf("  %d tasks, %ld steals, %ld spills, %d taken other than once\n", TASKS, steals,
+	       spills, bad);
+	CHECK(bad == 0);
+	CHECK(consumed == TASKS);
+	CHECK(steals > 0 && spills > 0);
+	for (int i = 0; i < THREADS; i++)
+		CHECK(runq_empty(&q[i]));
+	free(tasks);
+	free(taken);
+}
+
+static void runq_put_get_order(void)
+{
+	static struct runq r;
+	static struct g gs[4];
+	struct runq_spill spill;
+	bool inherit;
+	runq_put(&r, &gs[0], false, &spill);
+	runq_put(&r, &gs[1], false, &spill);
+	runq_put(&r, &gs[2], true, &spill);
+	runq_put(&r, &gs[3], true, &spill); /* kicks gs[2] to the tail */
+	CHECK(runq_get(&r, &inherit) == &gs[3] && inherit);
+	CHECK(runq_get(&r, &inherit) == &gs[0] && !inherit);
+	CHECK(runq_get(&r, &inherit) == &gs[1]);
+	CHECK(runq_get(&r, &inherit) == &gs[2]);
+	CHECK(runq_get(&r, &inherit) == NULL);
+}
+
+static void runq_full_ring_spills_half_plus_one(void)
+{
+	static struct runq r;
+	static struct g gs[RUNQ_SIZE + 1];
+	struct runq_spill spill;
+	for (int i = 0; i < RUNQ_SIZE; i++)
+		CHECK(runq_put(&r, &gs[i], false, &spill));
+	CHECK(!runq_put(&r, &gs[RUNQ_SIZE], false, &spill));
+	CHECK(spill.n == RUNQ_SIZE / 2 + 1);
+	CHECK(spill.g[0] == &gs[0] && spill.g[spill.n - 1] == &gs[RUNQ_SIZE]);
+	CHECK(runq_len(&r) == RUNQ_SIZE / 2);
+}
+
+static void runq_steal_takes_half(void)
+{
+	static struct runq a, b;
+	static struct g gs[100];
+	struct runq_spill spill;
+	for (int i = 0; i < 100; i++)
+		runq_put(&a, &gs[i], false, &spill);
+	struct g *g = runq_steal(&b, &a, false);
+	CHECK(g == &gs[49]);			/* the last of the 50 taken */
+	CHECK(runq_len(&a) == 50 && runq_len(&b) == 49);
+	static struct runq c, d;
+	runq_put(&c, &gs[0], true, &spill);	/* only runnext */
+	CHECK(runq_steal(&d, &c, false) == NULL);
+	CHECK(runq_steal(&d, &c, true) == &gs[0]);
+}
+
+int main(void)
+{
+	RUN(runq_put_get_order);
+	RUN(runq_full_ring_spills_half_plus_one);
+	RUN(runq_steal_takes_half);
+	RUN(runq_every_task_taken_exactly_once);
+	return 0;
+}
