@@ -11,10 +11,20 @@
 #include <kernel/percpu.h>
 #include <kernel/platform.h>
 #include <kernel/printk.h>
+#include <kernel/panic.h>
 #include <kernel/smp.h>
+#include <gometal.h>
+#include <sched/sched.h>
 #include <stdlib.h>
 
 int main(void);
+
+/* Like a Go program: when main returns, everything stops with its status. */
+static void main_task(void *arg)
+{
+	(void)arg;
+	exit(main());
+}
 
 static const char *start_method(void)
 {
@@ -47,5 +57,16 @@ void kernel_main(uint64_t dtb, uint64_t entry_el)
 	kprintf("cpus online: %d\n", ncpu_online);
 	irq_enable();
 
-	exit(main());
+	/* main is the first task; every core then enters its scheduler. */
+	sched_init(ncpu_online);
+	static const go_attr_t main_attr = {.name = "main", .cpu = -1};
+	if (go_with(&main_attr, main_task, 0) < 0)
+		panic("no memory for the main task");
+	long trace = cmdline_int("schedtrace", 0);
+	if (trace > 0)
+		schedtrace_start((uint64_t)trace);
+	__atomic_store_n(&sched.started, 1, __ATOMIC_RELEASE);
+	dsb_ish();
+	sev(); /* the other cores wait for `started` in WFE */
+	sched_start();
 }

@@ -10,6 +10,7 @@
 #include <kernel/percpu.h>
 #include <kernel/platform.h>
 #include <kernel/printk.h>
+#include <sched/sched.h>
 
 #define BACKTRACE_MAX 16
 
@@ -84,12 +85,31 @@ static int stack_guard_cpu(uint64_t a)
 	return -1;
 }
 
+/* "task 7 (worker) on cpu 2", or "cpu 2" outside any task. */
+static const char *who(void)
+{
+	static char buf[64];
+	struct g *g = getg();
+	if (g)
+		ksnprintf(buf, sizeof(buf), "task %ld (%s) on cpu %d", g->id, g->name, cpu_id());
+	else
+		ksnprintf(buf, sizeof(buf), "cpu %d", cpu_id());
+	return buf;
+}
+
+/* Is `a` in the running task's guard page? */
+static struct g *task_guard(uint64_t a)
+{
+	struct g *g = getg();
+	return g && a < g->stack_lo && a >= g->stack_lo - PAGE_SIZE ? g : 0;
+}
+
 static void backtrace(uint64_t fp)
 {
 	kprintf("  backtrace:");
 	for (int i = 0; i < BACKTRACE_MAX && fp && in_ram(fp); i++) {
 		uint64_t *rec = (uint64_t *)fp;
-		if (stack_guard_cpu(fp) >= 0 || !rec[1])
+		if (stack_guard_cpu(fp) >= 0 || task_guard(fp) || !rec[1])
 			break;
 		kprintf(" %lx", rec[1] - 4); /* the call, not the return address */
 		if (rec[0] <= fp)	/* frames move up the stack */
@@ -109,7 +129,7 @@ static void panic_begin(void)
 		/* A fault while panicking: say so once, and if even that
 		 * faults (a broken console), stop without a word. */
 		if (nested++ == 0)
-			kprintf("panic: cpu %d: recursive panic\n", me);
+			kprintf("panic: %s: recursive panic\n", who());
 		system_stop(PANIC_STATUS);
 	}
 	panicking = me;
@@ -143,18 +163,22 @@ static void __attribute__((noreturn)) exception_panic(const struct frame *f, con
 	char what[96];
 	int guard = stack_guard_cpu(f->far);
 	panic_begin();
-	if ((ec == 0x24 || ec == 0x25 || ec == 0x20 || ec == 0x21) && guard >= 0) {
-		kprintf("panic: cpu %d: stack overflow on cpu %d's boot stack (%s at 0x%lx)\n",
-			cpu_id(), guard, ec_name(ec), f->far);
-	} else if (ec == 0x24 || ec == 0x25 || ec == 0x20 || ec == 0x21) {
+	bool abort = ec == 0x24 || ec == 0x25 || ec == 0x20 || ec == 0x21;
+	struct g *overflow = abort ? task_guard(f->far) : 0;
+	if (overflow) {
+		kprintf("panic: stack overflow in task %ld (%s) on cpu %d (%s at 0x%lx)\n",
+			overflow->id, overflow->name, cpu_id(), ec_name(ec), f->far);
+	} else if (abort && guard >= 0) {
+		kprintf("panic: %s: stack overflow on cpu %d's boot stack (%s at 0x%lx)\n", who(),
+			guard, ec_name(ec), f->far);
+	} else if (abort) {
 		fsc_name(f->esr & 0x3f, what, sizeof(what));
-		kprintf("panic: cpu %d: %s at 0x%lx (%s%s)%s\n", cpu_id(), ec_name(ec), f->far,
-			what, ec >= 0x24 ? (f->esr & (1 << 6) ? ", write" : ", read") : "",
-			where);
+		kprintf("panic: %s: %s at 0x%lx (%s%s)%s\n", who(), ec_name(ec), f->far, what,
+			ec >= 0x24 ? (f->esr & (1 << 6) ? ", write" : ", read") : "", where);
 	} else if (ec == 0x00 || ec == 0x22 || ec == 0x3c) {
-		kprintf("panic: cpu %d: %s at pc 0x%lx%s\n", cpu_id(), ec_name(ec), f->elr, where);
+		kprintf("panic: %s: %s at pc 0x%lx%s\n", who(), ec_name(ec), f->elr, where);
 	} else {
-		kprintf("panic: cpu %d: %s (ESR %lx)%s\n", cpu_id(), ec_name(ec), f->esr, where);
+		kprintf("panic: %s: %s (ESR %lx)%s\n", who(), ec_name(ec), f->esr, where);
 	}
 	dump_frame(f);
 	panic_end();
@@ -186,7 +210,7 @@ void exc_unexpected(struct frame *f, int kind, int from)
 	if (kind == EXC_SYNC)
 		exception_panic(f, froms[from]);
 	panic_begin();
-	kprintf("panic: cpu %d: unexpected %s%s\n", cpu_id(), kinds[kind], froms[from]);
+	kprintf("panic: %s: unexpected %s%s\n", who(), kinds[kind], froms[from]);
 	dump_frame(f);
 	panic_end();
 }
@@ -199,7 +223,7 @@ void panic(const char *fmt, ...)
 	kvsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	panic_begin();
-	kprintf("panic: cpu %d: %s\n", cpu_id(), msg);
+	kprintf("panic: %s: %s\n", who(), msg);
 	backtrace((uint64_t)__builtin_frame_address(0));
 	panic_end();
 }

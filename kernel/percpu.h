@@ -9,6 +9,7 @@
 #include <kernel/sysreg.h>
 
 struct _reent;
+struct g;
 
 struct cpu {
 	int id;			/* logical id: 0 is the boot core, dense */
@@ -19,6 +20,7 @@ struct cpu {
 	uint64_t timer_ticks;	/* timer interrupts taken */
 	uint64_t timer_period;	/* counter ticks between test ticks, 0 = off */
 	uint64_t timer_limit;	/* stop the periodic tick after this many */
+	void (*tick_fn)(void);	/* called on each tick (schedtrace) */
 	volatile uint64_t ipis[16]; /* IPI interrupts taken, per IPI number */
 	uint64_t ping_pending;	/* IPI_PING senders' bits, set by them (atomic) */
 	uint64_t ping_seen;	/* senders whose ping this core has handled */
@@ -26,10 +28,8 @@ struct cpu {
 	 * under call_lock, cleared by this core. */
 	void (*volatile call_fn)(void *);
 	void *volatile call_arg;
-	/* Work for the core's idle loop (kernel/smp.c cpu_run); same protocol. */
-	void (*volatile run_fn)(void *);
-	void *volatile run_arg;
 	struct _reent *reent;	/* newlib state while no task runs here */
+	struct g *curg;		/* the task running here, NULL in the scheduler */
 } __attribute__((aligned(CPU_SIZE)));
 
 _Static_assert(sizeof(struct cpu) == CPU_SIZE, "CPU_SIZE must match struct cpu");

@@ -22,6 +22,7 @@
 #include <kernel/platform.h>
 #include <kernel/printk.h>
 #include <kernel/smp.h>
+#include <sched/sched.h>
 
 #define START_TIMEOUT_NS 1000000000ull
 
@@ -93,8 +94,6 @@ void smp_boot(int want)
 	}
 }
 
-static void idle_once(struct cpu *c);
-
 void secondary_main(int id)
 {
 	struct cpu *c = this_cpu();
@@ -104,43 +103,8 @@ void secondary_main(int id)
 	cpu_init_libc();
 	__atomic_store_n(&c->online, 1, __ATOMIC_RELEASE);
 	irq_enable();
-	for (;;)
-		idle_once(c);
-}
-
-/*
- * The idle loop's body: run posted work, else sleep until an interrupt.
- * IRQs are masked between the check and WFI so that the wake-up IPI cannot
- * be taken in between and lost; a pending IRQ still ends WFI.
- */
-static void idle_once(struct cpu *c)
-{
-	void (*fn)(void *) = __atomic_load_n(&c->run_fn, __ATOMIC_ACQUIRE);
-	if (fn) {
-		fn(c->run_arg);
-		__atomic_store_n(&c->run_fn, (void (*)(void *))0, __ATOMIC_RELEASE);
-		return;
-	}
-	irq_disable();
-	if (!__atomic_load_n(&c->run_fn, __ATOMIC_ACQUIRE))
-		wfi();
-	irq_enable();
-}
-
-void cpu_run(int cpu, void (*fn)(void *), void *arg)
-{
-	struct cpu *t = &cpus[cpu];
-	if (cpu <= 0 || cpu >= ncpu_online)
-		panic("cpu_run: cpu %d is not an online secondary core", cpu);
-	if (t->run_fn)
-		panic("cpu_run: cpu %d is still busy", cpu);
-	t->run_arg = arg;
-	__atomic_store_n(&t->run_fn, fn, __ATOMIC_RELEASE);
-	ipi_send(cpu, IPI_RESCHED);
-}
-
-void cpu_run_wait(int cpu)
-{
-	while (__atomic_load_n(&cpus[cpu].run_fn, __ATOMIC_ACQUIRE))
-		cpu_relax();
+	/* Wait for the boot core to finish bring-up and fix the number of Ps. */
+	while (!__atomic_load_n(&sched.started, __ATOMIC_ACQUIRE))
+		wfe();
+	sched_start();
 }

@@ -12,10 +12,19 @@ void tick_start(uint64_t period_ns, uint64_t count)
 	irq_restore(f);
 }
 
+void tick_every(uint64_t period_ns, void (*fn)(void))
+{
+	struct cpu *c = this_cpu();
+	c->tick_fn = fn;
+	tick_start(period_ns, UINT64_MAX - c->timer_ticks);
+}
+
 void tick_irq(void)
 {
 	struct cpu *c = this_cpu();
 	c->timer_ticks++;
+	if (c->tick_fn)
+		c->tick_fn();
 	if (c->timer_period && c->timer_ticks < c->timer_limit)
 		timer_arm_at(timer_count() + c->timer_period);
 	else

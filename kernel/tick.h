@@ -8,4 +8,6 @@
 
 /* On the calling core: `count` interrupts, `period_ns` apart. */
 void tick_start(uint64_t period_ns, uint64_t count);
+/* On the calling core, for good: fn() from the timer interrupt every period. */
+void tick_every(uint64_t period_ns, void (*fn)(void));
 void tick_irq(void);

@@ -34,7 +34,7 @@ SUITES = [
     ("virt smp=4, cpu 2 stuck", "virt", 4, [], "smp_stuck=2 test=smp", 3),
 ]
 
-PANIC = r"^panic: cpu \d+: "
+PANIC = r"^panic: (task \d+ \(.*\) on )?cpu \d+: "
 # (case, boards, regex the console must match, exit status)
 CRASHES = [
     ("null_deref", ["virt", "rpi3"],
@@ -42,11 +42,12 @@ CRASHES = [
     ("undefined_instruction", ["virt", "rpi3"], PANIC + r"undefined instruction at pc 0x", 2),
     ("write_to_text", ["virt"], PANIC + r"data abort at 0x\w+ \(permission fault, level 3, write\)", 2),
     ("execute_data", ["virt"], PANIC + r"instruction abort at 0x\w+ \(permission fault", 2),
-    ("stack_overflow", ["virt"], PANIC + r"stack overflow on cpu 0's boot stack", 2),
+    ("stack_overflow", ["virt", "rpi3"],
+     r"^panic: stack overflow in task 1 \(main\) on cpu \d+ \(data abort at 0x", 2),
     ("explicit_panic", ["virt"], PANIC + r"test panic 42$(?s:.*)^  other cores stopped: 3 of 3$", 2),
     ("failed_assert", ["virt"], PANIC + r"assertion failed: zero == 1", 2),
     ("secondary_null_deref", ["virt", "rpi3"],
-     r"^panic: cpu [1-9]\d*: data abort at 0x0 (?s:.*)^  other cores stopped: 3 of 3$", 2),
+     r"^panic: task \d+ \(faulty\) on cpu \d+: data abort at 0x0 (?s:.*)^  other cores stopped: 3 of 3$", 2),
     ("exit3", ["virt", "rpi3"], r"ktest: crash case exit3$", 3),
 ]
 

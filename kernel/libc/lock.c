@@ -2,24 +2,29 @@
  * newlib's retargetable locks (built with --enable-newlib-retargetable-
  * locking): malloc, stdio, atexit, environ... each take one of these.
  *
- * For now a lock is a recursive spinlock owned by a core: `owner` is the
- * holder's cpu id + 1 and `depth` its nesting; both are written only by
- * the holder. The scheduler issue makes the owner a task and makes waiters
- * park instead of spin, since tasks migrate between cores.
+ * A lock belongs to a task, not a core (tasks move between cores), and a
+ * task that finds it taken parks instead of spinning. Code that runs
+ * outside any task (boot, the scheduler itself) owns locks as its core and
+ * spins for them; interrupt handlers never call newlib (kernel/irq.c).
  *
- * Interrupt handlers never call newlib (kernel/irq.c), so these locks are
- * taken with IRQs enabled.
+ * `guard` protects owner, depth and the waiter queue. Release hands the
+ * lock straight to the first waiter (owner set before it is readied), so a
+ * woken task owns the lock when it runs and nobody can barge in between.
+ * The owner's own fast path reads `owner` without the guard: only the
+ * owner itself (or a hand-off while it is parked) ever stores its token.
  */
 #include <kernel/panic.h>
 #include <kernel/percpu.h>
 #include <kernel/spinlock.h>
+#include <sched/sched.h>
 #include <stdlib.h>
 #include <sys/lock.h>
 
 struct __lock {
-	spinlock_t lock;
-	int owner;	/* cpu id + 1 of the holder, 0 if free */
-	int depth;	/* recursion depth of the holder */
+	spinlock_t guard;
+	uintptr_t owner;	/* a struct g *, a core token (odd), or 0 if free */
+	int depth;		/* recursion depth of the owner */
+	struct g *head, *tail;	/* parked waiters, FIFO */
 };
 
 /* The static locks newlib names (newlib/libc/misc/lock.c). */
@@ -28,7 +33,14 @@ struct __lock __lock___sinit_recursive_mutex, __lock___sfp_recursive_mutex,
 	__lock___malloc_recursive_mutex, __lock___env_recursive_mutex,
 	__lock___tz_mutex, __lock___dd_hash_mutex, __lock___arc4random_mutex;
 
-static int me(void) { return cpu_id() + 1; }
+static uintptr_t me(void)
+{
+	struct g *g = getg();
+	return g ? (uintptr_t)g : ((uintptr_t)cpu_id() << 1 | 1);
+}
+
+static uintptr_t owner(_LOCK_T l) { return __atomic_load_n(&l->owner, __ATOMIC_RELAXED); }
+static void set_owner(_LOCK_T l, uintptr_t o) { __atomic_store_n(&l->owner, o, __ATOMIC_RELAXED); }
 
 void __retarget_lock_init(_LOCK_T *l)
 {
@@ -41,38 +53,78 @@ void __retarget_lock_init_recursive(_LOCK_T *l) { __retarget_lock_init(l); }
 void __retarget_lock_close(_LOCK_T l) { free(l); }
 void __retarget_lock_close_recursive(_LOCK_T l) { free(l); }
 
-void __retarget_lock_acquire_recursive(_LOCK_T l)
+/* Guard held: take the lock if free. */
+static int take_if_free(_LOCK_T l, uintptr_t m)
 {
-	if (l->owner == me()) {	/* only we could have written our own id */
-		l->depth++;
-		return;
-	}
-	spin_lock(&l->lock);
-	l->owner = me();
-	l->depth = 1;
-}
-
-int __retarget_lock_try_acquire_recursive(_LOCK_T l)
-{
-	if (l->owner == me()) {
-		l->depth++;
-		return 1;
-	}
-	if (!spin_trylock(&l->lock))
+	if (owner(l))
 		return 0;
-	l->owner = me();
+	set_owner(l, m);
 	l->depth = 1;
 	return 1;
 }
 
+void __retarget_lock_acquire_recursive(_LOCK_T l)
+{
+	uintptr_t m = me();
+	if (owner(l) == m) {
+		l->depth++;
+		return;
+	}
+	struct g *g = getg();
+	for (;;) {
+		spin_lock(&l->guard);
+		if (take_if_free(l, m)) {
+			spin_unlock(&l->guard);
+			return;
+		}
+		if (g)
+			break;
+		spin_unlock(&l->guard); /* no task to park: spin */
+		cpu_relax();
+	}
+	g->schedlink = 0;
+	if (l->tail)
+		l->tail->schedlink = g;
+	else
+		l->head = g;
+	l->tail = g;
+	go_park(park_unlock_spin, &l->guard, "newlib lock");
+	/* Handed over: owner == g, depth == 1. */
+}
+
+int __retarget_lock_try_acquire_recursive(_LOCK_T l)
+{
+	uintptr_t m = me();
+	if (owner(l) == m) {
+		l->depth++;
+		return 1;
+	}
+	spin_lock(&l->guard);
+	int got = take_if_free(l, m);
+	spin_unlock(&l->guard);
+	return got;
+}
+
 void __retarget_lock_release_recursive(_LOCK_T l)
 {
-	if (l->owner != me())
-		panic("newlib: lock %p released by a core that does not hold it", (void *)l);
-	if (--l->depth == 0) {
-		l->owner = 0;
-		spin_unlock(&l->lock);
+	if (owner(l) != me())
+		panic("newlib: lock %p released by a task that does not hold it", (void *)l);
+	if (--l->depth > 0)
+		return;
+	spin_lock(&l->guard);
+	struct g *w = l->head;
+	if (w) {
+		l->head = w->schedlink;
+		if (!l->head)
+			l->tail = 0;
+		set_owner(l, (uintptr_t)w);
+		l->depth = 1;
+	} else {
+		set_owner(l, 0);
 	}
+	spin_unlock(&l->guard);
+	if (w)
+		go_ready(w);
 }
 
 void __retarget_lock_acquire(_LOCK_T l) { __retarget_lock_acquire_recursive(l); }

@@ -55,12 +55,12 @@ int ktest_deadline_passed(uint64_t deadline);
 uint64_t ktest_deadline(uint64_t ms);
 
 /*
- * Runs fn(arg) on every online core at once, in thread context (the boot
- * core too), released together; waits up to `ms` for all to return and
- * returns how many did (all of them: a core that is late panics the test
- * run, since fn's state may still be in use).
+ * Runs fn(arg) once on every core at once, as tasks pinned one to each
+ * core and released together, and waits for all of them; returns how many
+ * ran. (A core that never runs its task hangs the test: the runner's
+ * timeout reports it.)
  */
-int ktest_on_every_core(void (*fn)(void *), void *arg, uint64_t ms);
+int ktest_on_every_core(void (*fn)(void *), void *arg);
 
 /* Cores that should be online: boot argument expect_cpus=N (the runner
  * passes it), else what maxcpus= and the machine allow. */

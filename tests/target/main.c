@@ -7,7 +7,6 @@
 #include <drivers/timer/generic_timer.h>
 #include <kernel/cmdline.h>
 #include <kernel/platform.h>
-#include <kernel/smp.h>
 #include <gometal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -50,7 +49,7 @@ struct everywhere {
 	void (*fn)(void *);
 	void *arg;
 	volatile int go;
-	int done;
+	waitgroup_t wg;
 };
 
 static void everywhere_one(void *p)
@@ -59,27 +58,22 @@ static void everywhere_one(void *p)
 	while (!e->go)
 		;
 	e->fn(e->arg);
-	__atomic_fetch_add(&e->done, 1, __ATOMIC_RELEASE);
+	wg_done(&e->wg);
 }
 
-int ktest_on_every_core(void (*fn)(void *), void *arg, uint64_t ms)
+int ktest_on_every_core(void (*fn)(void *), void *arg)
 {
-	struct everywhere e = {fn, arg, 0, 0};
+	struct everywhere e = {fn, arg, 0, {0}};
 	int n = go_ncpu();
-	for (int c = 1; c < n; c++)
-		cpu_run(c, everywhere_one, &e);
+	wg_add(&e.wg, n);
+	for (int c = 0; c < n; c++) {
+		go_attr_t a = {.name = "everywhere", .cpu = c};
+		if (go_with(&a, everywhere_one, &e) < 0)
+			panic("ktest: no memory for a task");
+	}
 	e.go = 1;
-	everywhere_one(&e);
-	uint64_t deadline = ktest_deadline(ms);
-	while (__atomic_load_n(&e.done, __ATOMIC_ACQUIRE) < n && !ktest_deadline_passed(deadline))
-		;
-	int done = __atomic_load_n(&e.done, __ATOMIC_ACQUIRE);
-	if (done < n) /* `e` is on this stack, still in use: no way to go on */
-		panic("ktest: only %d of %d cores finished within %lu ms", done, n,
-		      (unsigned long)ms);
-	for (int c = 1; c < n; c++)
-		cpu_run_wait(c);
-	return done;
+	wg_wait(&e.wg);
+	return n;
 }
 
 static int run_crash(const char *name)

@@ -5,7 +5,6 @@
 #include "ktest.h"
 #include <assert.h>
 #include <gometal.h>
-#include <kernel/smp.h>
 #include <stdlib.h>
 
 static volatile uintptr_t zero;	/* defeats the compiler's NULL reasoning */
@@ -72,7 +71,9 @@ CRASH(secondary_null_deref)
 {
 	if (go_ncpu() < 2)
 		panic("needs two cores");
-	cpu_run(go_ncpu() - 1, null_on_core, 0);
+	go_pin(); /* main stays here; the faulty task runs on another core */
+	go_attr_t a = {.name = "faulty", .cpu = (go_cpu() + 1) % go_ncpu()};
+	go_with(&a, null_on_core, 0);
 	for (;;)
 		;
 }

@@ -4,7 +4,6 @@
 #include <limits.h>
 #include <gometal.h>
 #include <kernel/percpu.h>
-#include <kernel/smp.h>
 #include <kernel/spinlock.h>
 #include <math.h>
 #include <stdio.h>
@@ -95,7 +94,7 @@ TEST(libc, malloc_and_stdio_from_all_cores_at_once)
 {
 	struct churn ch = {0};
 	int n = go_ncpu();
-	CHECK_EQ(ktest_on_every_core(churn, &ch, 30000), n);
+	CHECK_EQ(ktest_on_every_core(churn, &ch), n);
 	CHECK_EQ(ch.bad, 0);
 	CHECK_EQ(ch.errno_ok, n);
 }
@@ -122,6 +121,6 @@ TEST(libc, spinlock_excludes_across_cores)
 {
 	struct counter k = {SPINLOCK_INIT, 0};
 	int n = go_ncpu();
-	CHECK_EQ(ktest_on_every_core(count, &k, 30000), n);
+	CHECK_EQ(ktest_on_every_core(count, &k), n);
 	CHECK_EQ(k.value, (long)n * ROUNDS);
 }

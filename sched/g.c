@@ -1,0 +1,200 @@
+/*
+ * Tasks: creation, the first run, exit, and reuse of dead tasks (Go's
+ * newproc, goexit and gFree).
+ *
+ * A task's record and stack are one allocation of whole pages from the
+ * top of RAM (kernel/mem.c), with an unmapped guard page below so that an
+ * overflow faults (kernel/panic.c names the task). Dead tasks with the
+ * default stack size wait on their P's free list; past GFREE_LOCAL_MAX half
+ * move to the global list, from which a P with none refills. Dead tasks
+ * with other stack sizes wait on a global list and are reused for the same
+ * size. Nothing is returned to the page allocator, so memory is bounded by
+ * the most tasks alive at once.
+ */
+#include <boot/mmu.h>
+#include <errno.h>
+#include <gometal.h>
+#include <kernel/mem.h>
+#include <kernel/panic.h>
+#include <sched/sched.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define STACK_DEFAULT	(16 * 1024)	/* record included */
+#define STACK_MIN	(4 * 1024)
+
+struct g *allg;			/* every record ever made, linked by alllink */
+spinlock_t allg_lock;		/* protects allg */
+static long next_id;		/* atomic */
+
+static spinlock_t gfree_lock;	/* protects the two global free lists */
+static struct g *gfree_default;	/* default-size dead tasks */
+static int ngfree_default;
+static struct g *gfree_other;	/* any other size */
+
+static size_t pages_for(size_t stack)
+{
+	size_t bytes = stack < STACK_MIN ? STACK_MIN : stack;
+	return (bytes + PAGE_SIZE - 1) / PAGE_SIZE;
+}
+
+/* A fresh record and stack; NULL when out of memory. */
+static struct g *g_alloc(size_t npages)
+{
+	uint8_t *base = mem_pages(npages + 1);
+	if (!base)
+		return 0;
+	if (!mmu_unmap_page((uint64_t)base))
+		panic("stack at %p: its guard page could not be unmapped", (void *)base);
+	uint8_t *top = base + (npages + 1) * PAGE_SIZE;
+	struct g *g = (struct g *)(top - sizeof(struct g));
+	memset(g, 0, sizeof(*g));
+	g->stack_lo = (uintptr_t)base + PAGE_SIZE;
+	g->npages = npages;
+	spin_lock(&allg_lock);
+	g->alllink = allg;
+	allg = g;
+	spin_unlock(&allg_lock);
+	return g;
+}
+
+static struct g *pop(struct g **list)
+{
+	struct g *g = *list;
+	if (g)
+		*list = g->schedlink;
+	return g;
+}
+
+/* A dead task to reuse, from this P, the global lists, or nothing. */
+static struct g *gfget(struct p *pp, size_t npages)
+{
+	struct g *g = 0;
+	if (npages != pages_for(STACK_DEFAULT)) {
+		spin_lock(&gfree_lock);
+		for (struct g **l = &gfree_other; *l; l = &(*l)->schedlink)
+			if ((*l)->npages == npages) {
+				g = pop(l);
+				break;
+			}
+		spin_unlock(&gfree_lock);
+		return g;
+	}
+	if (!pp->gfree && __atomic_load_n(&ngfree_default, __ATOMIC_RELAXED)) {
+		spin_lock(&gfree_lock);
+		while (pp->ngfree < GFREE_LOCAL_MAX / 2 && gfree_default) {
+			struct g *d = pop(&gfree_default);
+			ngfree_default--;
+			d->schedlink = pp->gfree;
+			pp->gfree = d;
+			pp->ngfree++;
+		}
+		spin_unlock(&gfree_lock);
+	}
+	g = pop(&pp->gfree);
+	if (g)
+		pp->ngfree--;
+	return g;
+}
+
+void g_free(struct p *pp, struct g *g)
+{
+	if (g->npages != pages_for(STACK_DEFAULT)) {
+		spin_lock(&gfree_lock);
+		g->schedlink = gfree_other;
+		gfree_other = g;
+		spin_unlock(&gfree_lock);
+		return;
+	}
+	g->schedlink = pp->gfree;
+	pp->gfree = g;
+	if (++pp->ngfree <= GFREE_LOCAL_MAX)
+		return;
+	spin_lock(&gfree_lock);
+	while (pp->ngfree > GFREE_LOCAL_MAX / 2) {
+		struct g *d = pop(&pp->gfree);
+		pp->ngfree--;
+		d->schedlink = gfree_default;
+		gfree_default = d;
+		ngfree_default++;
+	}
+	spin_unlock(&gfree_lock);
+}
+
+/* The first thing a new task runs (from task_trampoline). */
+void task_main(struct g *g)
+{
+	g->fn(g->arg);
+	go_exit();
+}
+
+struct g *g_new(size_t stack, const char *name, int pin, void (*fn)(void *), void *arg,
+		int *err)
+{
+	size_t npages = pages_for(stack ? stack + sizeof(struct g) : STACK_DEFAULT);
+	struct g *g = gfget(this_p(), npages);
+	if (!g)
+		g = g_alloc(npages);
+	if (!g) {
+		*err = -ENOMEM;
+		return 0;
+	}
+	struct g *all = g->alllink;
+	uintptr_t lo = g->stack_lo;
+	memset(g, 0, offsetof(struct g, reent));
+	g->alllink = all;
+	g->stack_lo = lo;
+	g->npages = npages;
+	_REENT_INIT_PTR(&g->reent);
+	g->id = __atomic_add_fetch(&next_id, 1, __ATOMIC_RELAXED);
+	g->fn = fn;
+	g->arg = arg;
+	g->pin = pin;
+	g->pin_depth = pin >= 0;
+	g->state = G_RUNNABLE;
+	strncpy(g->name, name ? name : "", sizeof(g->name) - 1);
+	g->ctx.sp = (uintptr_t)g & ~(uintptr_t)15;	/* the stack ends at the record */
+	g->ctx.x[0] = (uintptr_t)g;			/* x19: task_trampoline's argument */
+	g->ctx.x[11] = (uintptr_t)task_trampoline;	/* x30: where gogo "returns" */
+	return g;
+}
+
+static long spawn(size_t stack, const char *name, int pin, void (*fn)(void *), void *arg)
+{
+	if (!fn)
+		panic("go: nil function");
+	if (pin < -1 || pin >= sched.nprocs)
+		panic("go: cpu %d to pin to does not exist (%d cores online)", pin, sched.nprocs);
+	int err = 0;
+	struct g *g = g_new(stack, name, pin, fn, arg, &err);
+	if (!g)
+		return err;
+	long id = g->id;
+	/* As Go's newproc: the new task goes to runnext, so the spawner's
+	 * next block or yield runs it on this core, warm. */
+	if (pin >= 0)
+		pinq_put(&allp[pin], g);
+	else
+		runq_put_local(this_p(), g, true);
+	if (__atomic_load_n(&sched.started, __ATOMIC_RELAXED))
+		wakep();
+	return id;
+}
+
+long go(void (*fn)(void *), void *arg)
+{
+	return spawn(0, 0, -1, fn, arg);
+}
+
+long go_with(const go_attr_t *attr, void (*fn)(void *), void *arg)
+{
+	if (!attr)
+		return go(fn, arg);
+	return spawn(attr->stack_size, attr->name, attr->cpu, fn, arg);
+}
+
+long go_id(void)
+{
+	struct g *g = getg();
+	return g ? g->id : 0;
+}

@@ -1,0 +1,144 @@
+/*
+ * Idle Ps, spinning Ms and wake-ups (Go's pidleput/pidleget, wakep and the
+ * end of findRunnable).
+ *
+ * A core that finds no work puts its P on the idle list and sleeps in WFI
+ * until another core takes the P off the list and sends it IPI_RESCHED.
+ * New work calls wakep(): if some P is idle and no M is spinning, one idle
+ * core is woken as a spinning M to look for it. At most about half of the
+ * busy Ps spin (sched.c, may_spin); the rest sleep.
+ *
+ * No lost wake-ups. The adder does: publish the task (run queue store),
+ * full fence, read npidle and nmspinning (wakep). The core going idle does:
+ * npidle++ and, if it was spinning, nmspinning--, full fence, re-read every
+ * queue. With a full fence on each side, at least one of them sees the
+ * other's write: either the adder sees an idle P and no spinner and wakes
+ * one, or the idler sees the task and takes itself off the idle list. A
+ * spinner that the adder relied on re-checks the same way before sleeping.
+ *
+ * The sleep itself masks IRQs between the last look at `idle` and WFI: a
+ * wake-up IPI that arrives in between stays pending and ends the WFI. Other
+ * interrupts are let in after each WFI.
+ */
+#include <kernel/ipi.h>
+#include <sched/sched.h>
+
+/* sched.lock held. Marks pp idle and on the list. */
+void pidle_put(struct p *pp)
+{
+	pp->idle_link = sched.pidle;
+	sched.pidle = pp;
+	__atomic_store_n(&pp->idle, 1, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&sched.npidle, 1, __ATOMIC_SEQ_CST);
+}
+
+/* sched.lock held. Unlinks pp; the caller then clears pp->idle (release). */
+static void unlink_idle(struct p *pp)
+{
+	for (struct p **l = &sched.pidle; *l; l = &(*l)->idle_link)
+		if (*l == pp) {
+			*l = pp->idle_link;
+			__atomic_sub_fetch(&sched.npidle, 1, __ATOMIC_SEQ_CST);
+			return;
+		}
+}
+
+/* sched.lock held. Takes pp off the idle list if it is on it, not spinning. */
+bool pidle_remove(struct p *pp)
+{
+	if (!pp->idle)
+		return false;
+	unlink_idle(pp);
+	pp->spinning = 0;
+	__atomic_store_n(&pp->idle, 0, __ATOMIC_RELEASE);
+	return true;
+}
+
+/* sched.lock held. Any idle P, taken off the list as a spinning M. */
+struct p *pidle_get(void)
+{
+	struct p *pp = sched.pidle;
+	if (!pp)
+		return 0;
+	unlink_idle(pp);
+	pp->spinning = 1; /* counted in nmspinning by the waker */
+	__atomic_store_n(&pp->idle, 0, __ATOMIC_RELEASE);
+	return pp;
+}
+
+void wakep(void)
+{
+	__atomic_thread_fence(__ATOMIC_SEQ_CST); /* the new task before npidle */
+	if (!__atomic_load_n(&sched.npidle, __ATOMIC_RELAXED))
+		return;
+	int zero = 0;
+	if (__atomic_load_n(&sched.nmspinning, __ATOMIC_RELAXED) ||
+	    !__atomic_compare_exchange_n(&sched.nmspinning, &zero, 1, false, __ATOMIC_SEQ_CST,
+					 __ATOMIC_RELAXED))
+		return; /* a spinning M will find the work */
+	spin_lock(&sched.lock);
+	struct p *pp = pidle_get();
+	spin_unlock(&sched.lock);
+	if (!pp) {
+		__atomic_sub_fetch(&sched.nmspinning, 1, __ATOMIC_SEQ_CST);
+		return;
+	}
+	ipi_send(pp->id, IPI_RESCHED);
+}
+
+void wake_p(struct p *pp)
+{
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (!__atomic_load_n(&pp->idle, __ATOMIC_RELAXED))
+		return; /* awake: it checks its pinned tasks before sleeping */
+	spin_lock(&sched.lock);
+	bool woke = pidle_remove(pp);
+	spin_unlock(&sched.lock);
+	if (woke)
+		ipi_send(pp->id, IPI_RESCHED);
+}
+
+bool any_work(void)
+{
+	if (__atomic_load_n(&sched.runqsize, __ATOMIC_ACQUIRE))
+		return true;
+	for (int i = 0; i < sched.nprocs; i++)
+		if (!runq_empty(&allp[i].runq) ||
+		    __atomic_load_n(&allp[i].npinned, __ATOMIC_ACQUIRE))
+			return true;
+	return false;
+}
+
+void sleep_until_woken(struct p *pp)
+{
+	spin_lock(&sched.lock);
+	if (sched.runqsize) {
+		spin_unlock(&sched.lock);
+		return;
+	}
+	pidle_put(pp);
+	spin_unlock(&sched.lock);
+	if (pp->spinning) {
+		pp->spinning = 0;
+		__atomic_sub_fetch(&sched.nmspinning, 1, __ATOMIC_SEQ_CST);
+	}
+	__atomic_thread_fence(__ATOMIC_SEQ_CST); /* npidle, nmspinning before the re-check */
+	if (any_work()) {
+		spin_lock(&sched.lock);
+		pidle_remove(pp); /* or a waker already did */
+		spin_unlock(&sched.lock);
+		return;
+	}
+	if (__atomic_load_n(&sched.npidle, __ATOMIC_SEQ_CST) == sched.nprocs)
+		check_dead();
+	irq_disable();
+	while (__atomic_load_n(&pp->idle, __ATOMIC_ACQUIRE)) {
+		wfi();
+		/* Let the interrupt that ended WFI run (a timer, an smp_call),
+		 * then look again with IRQs masked. */
+		irq_enable();
+		isb();
+		irq_disable();
+	}
+	irq_enable();
+}

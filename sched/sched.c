@@ -1,0 +1,251 @@
+/*
+ * schedule() and findRunnable(), after Go's runtime/proc.go.
+ *
+ * Each core runs schedule() on its own scheduler stack (Go's g0: the core's
+ * boot stack) whenever its task blocks, yields or exits. The order of
+ * places to look for work:
+ *   1. every 61st schedtick, the global queue first (fairness: tasks that
+ *      keep refilling the local queue cannot starve it);
+ *   2. tasks pinned to this core;
+ *   3. the local queue, runnext first (the task then inherits the time
+ *      slice and schedtick does not advance);
+ *   4. the global queue;
+ *   5. stealing, if fewer than half the busy Ps are already spinning;
+ *   6. otherwise the P goes idle and its core sleeps in WFI (sched/idle.c).
+ */
+#include <drivers/irq/irqchip.h>
+#include <kernel/ipi.h>
+#include <kernel/panic.h>
+#include <sched/sched.h>
+
+struct sched sched;
+struct p allp[NCPU_MAX];
+
+void sched_init(int nprocs)
+{
+	sched.nprocs = nprocs;
+	for (int i = 0; i < nprocs; i++) {
+		allp[i].id = i;
+		allp[i].rand = 0x9e3779b9u * (uint32_t)(i + 1);
+	}
+}
+
+/* --- The global run queue (sched.lock) --- */
+
+void globrunq_put(struct g *g)
+{
+	g->schedlink = 0;
+	if (sched.runq_tail)
+		sched.runq_tail->schedlink = g;
+	else
+		sched.runq_head = g;
+	sched.runq_tail = g;
+	__atomic_store_n(&sched.runqsize, sched.runqsize + 1, __ATOMIC_RELAXED);
+}
+
+void globrunq_put_batch(struct runq_spill *s)
+{
+	spin_lock(&sched.lock);
+	for (int i = 0; i < s->n; i++)
+		globrunq_put(s->g[i]);
+	spin_unlock(&sched.lock);
+}
+
+/*
+ * Takes one task from the global queue to run, and, unless `max` is 1,
+ * moves a fair share more to pp's local queue. sched.lock held.
+ */
+static struct g *globrunq_get(struct p *pp, int max)
+{
+	int n = sched.runqsize;
+	if (n == 0)
+		return 0;
+	n = n / sched.nprocs + 1;
+	if (n > sched.runqsize)
+		n = sched.runqsize;
+	if (max > 0 && n > max)
+		n = max;
+	if (n > RUNQ_SIZE / 2)
+		n = RUNQ_SIZE / 2;
+	__atomic_store_n(&sched.runqsize, sched.runqsize - n, __ATOMIC_RELAXED);
+	struct g *g = sched.runq_head;
+	sched.runq_head = g->schedlink;
+	while (--n > 0) {
+		struct g *more = sched.runq_head;
+		sched.runq_head = more->schedlink;
+		struct runq_spill spill;
+		if (!runq_put(&pp->runq, more, false, &spill))
+			panic("globrunq_get: local queue overflow"); /* cannot: it was empty */
+	}
+	if (!sched.runq_head)
+		sched.runq_tail = 0;
+	return g;
+}
+
+static struct g *globrunq_take(struct p *pp, int max)
+{
+	if (!__atomic_load_n(&sched.runqsize, __ATOMIC_RELAXED))
+		return 0;
+	spin_lock(&sched.lock);
+	struct g *g = globrunq_get(pp, max);
+	spin_unlock(&sched.lock);
+	return g;
+}
+
+/* --- Local and pinned queues --- */
+
+void runq_put_local(struct p *pp, struct g *g, bool next)
+{
+	struct runq_spill spill;
+	if (!runq_put(&pp->runq, g, next, &spill))
+		globrunq_put_batch(&spill);
+}
+
+void pinq_put(struct p *pp, struct g *g)
+{
+	g->schedlink = 0;
+	spin_lock(&pp->pin_lock);
+	if (pp->pin_tail)
+		pp->pin_tail->schedlink = g;
+	else
+		pp->pin_head = g;
+	pp->pin_tail = g;
+	__atomic_add_fetch(&pp->npinned, 1, __ATOMIC_SEQ_CST);
+	spin_unlock(&pp->pin_lock);
+	if (pp != this_p())
+		wake_p(pp);
+}
+
+static struct g *pinq_get(struct p *pp)
+{
+	if (!__atomic_load_n(&pp->npinned, __ATOMIC_ACQUIRE))
+		return 0;
+	spin_lock(&pp->pin_lock);
+	struct g *g = pp->pin_head;
+	if (g) {
+		pp->pin_head = g->schedlink;
+		if (!pp->pin_head)
+			pp->pin_tail = 0;
+		__atomic_sub_fetch(&pp->npinned, 1, __ATOMIC_RELAXED);
+	}
+	spin_unlock(&pp->pin_lock);
+	return g;
+}
+
+/* --- Stealing --- */
+
+static uint32_t fastrand(struct p *pp)
+{
+	uint32_t x = pp->rand;
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	return pp->rand = x;
+}
+
+static unsigned gcd(unsigned a, unsigned b)
+{
+	while (b) {
+		unsigned t = a % b;
+		a = b;
+		b = t;
+	}
+	return a;
+}
+
+/*
+ * Four passes over the other Ps in a random order (random start, a stride
+ * coprime to nprocs, so each P is visited once a pass), taking half of a
+ * victim's queue; only the last pass may take a victim's runnext, which
+ * its owner is probably about to run.
+ */
+static struct g *steal_work(struct p *pp)
+{
+	unsigned n = (unsigned)sched.nprocs;
+	if (n < 2)
+		return 0;
+	for (int pass = 0; pass < 4; pass++) {
+		unsigned start = fastrand(pp) % n, stride;
+		do
+			stride = fastrand(pp) % n + 1;
+		while (gcd(stride, n) != 1);
+		for (unsigned i = 0, k = start; i < n; i++, k = (k + stride) % n) {
+			struct p *victim = &allp[k];
+			if (victim == pp || runq_empty(&victim->runq))
+				continue;
+			struct g *g = runq_steal(&pp->runq, &victim->runq, pass == 3);
+			if (g)
+				return g;
+		}
+	}
+	return 0;
+}
+
+/* --- schedule --- */
+
+static bool may_spin(struct p *pp)
+{
+	if (pp->spinning)
+		return true;
+	int busy = sched.nprocs - __atomic_load_n(&sched.npidle, __ATOMIC_SEQ_CST);
+	return 2 * __atomic_load_n(&sched.nmspinning, __ATOMIC_SEQ_CST) < busy;
+}
+
+static struct g *find_runnable(struct p *pp, bool *inherit)
+{
+	struct g *g;
+	*inherit = false;
+	for (;;) {
+		if (pp->schedtick % 61 == 0 && (g = globrunq_take(pp, 1)))
+			return g;
+		if ((g = pinq_get(pp)) || (g = runq_get(&pp->runq, inherit)) ||
+		    (g = globrunq_take(pp, 0)))
+			return g;
+		if (may_spin(pp)) {
+			if (!pp->spinning) {
+				pp->spinning = 1;
+				__atomic_add_fetch(&sched.nmspinning, 1, __ATOMIC_SEQ_CST);
+			}
+			if ((g = steal_work(pp)))
+				return g;
+		}
+		sleep_until_woken(pp); /* returns when there may be work */
+	}
+}
+
+static void __attribute__((noreturn)) execute(struct g *g, bool inherit)
+{
+	struct p *pp = this_p();
+	if (!inherit)
+		pp->schedtick++;
+	g->state = G_RUNNING;
+	g->cpu = pp->id;
+	this_cpu()->curg = g;
+	sched_gogo(&g->ctx);
+}
+
+void schedule(void)
+{
+	struct p *pp = this_p();
+	bool inherit;
+	this_cpu()->curg = 0;
+	struct g *g = find_runnable(pp, &inherit);
+	/* A spinning M that found work stops spinning; if it was the last
+	 * one, another core should look for more (Go's resetspinning). */
+	if (pp->spinning) {
+		pp->spinning = 0;
+		if (__atomic_sub_fetch(&sched.nmspinning, 1, __ATOMIC_SEQ_CST) == 0)
+			wakep();
+	}
+	execute(g, inherit);
+}
+
+/* Each core's scheduler runs on the core's boot stack, from its top. */
+void sched_start(void)
+{
+	extern char boot_stacks[];
+	struct p *pp = this_p();
+	pp->g0_sp = (uintptr_t)boot_stacks + (uintptr_t)pp->id * CPU_STACK_STRIDE +
+		    BOOT_STACK_TOP_OFF;
+	schedule();
+}

@@ -1,0 +1,126 @@
+/*
+ * The scheduler's internals: G (a task), P (a core's scheduler state) and
+ * the global state, named as in Go's runtime so that a reader of proc.go
+ * finds their way. Every core is an M bound for life to its P.
+ */
+#pragma once
+#include <kernel/percpu.h>
+#include <kernel/spinlock.h>
+#include <reent.h>
+#include <sched/context.h>
+#include <sched/runq.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum gstate {
+	G_RUNNABLE = 1,	/* in a run queue, or about to be */
+	G_RUNNING,	/* on a core */
+	G_WAITING,	/* parked, with a wait reason */
+	G_DEAD,		/* exited; its record and stack wait on a free list */
+};
+
+/*
+ * A task. Its record sits at the top of its own stack allocation:
+ *   [guard page][stack, grows down ... ][struct g]
+ * so a dead task's record and stack are reused together (Go's gFree).
+ */
+struct g {
+	struct context ctx;	/* saved when not running */
+	long id;		/* > 0, never reused */
+	int state;		/* enum gstate */
+	int pin;		/* the only cpu it may run on, -1 for any */
+	int pin_depth;		/* go_pin() nesting; go_with(cpu) pins for life */
+	int cpu;		/* where it last ran */
+	const char *waitreason;	/* why it is G_WAITING */
+	void (*fn)(void *);
+	void *arg;
+	uintptr_t stack_lo;	/* lowest usable stack byte; the guard page is below */
+	size_t npages;		/* pages of the allocation, guard page excluded */
+	struct g *schedlink;	/* run/free/wait lists */
+	struct g *alllink;	/* every task record ever made (allg) */
+	char name[24];
+	struct _reent reent;	/* newlib: errno, stdio of this task */
+};
+
+#define GFREE_LOCAL_MAX	64	/* per-P dead tasks kept before sharing */
+
+/* A core's scheduler state. Fields are the owning core's unless noted. */
+struct p {
+	int id;
+	struct runq runq;		/* see sched/runq.h for who may touch it */
+	uint32_t schedtick;		/* schedule() calls that did not inherit */
+	uint32_t rand;			/* xorshift state for steal order */
+	uintptr_t g0_sp;		/* top of this core's scheduler stack */
+	/* Tasks pinned to this core that are ready: any core pushes. */
+	spinlock_t pin_lock;		/* protects pin_head/pin_tail */
+	struct g *pin_head, *pin_tail;
+	int npinned;			/* atomic: length of that list */
+	/* Idle bookkeeping, written under sched.lock (idle read atomically). */
+	struct p *idle_link;
+	int idle;			/* on the idle list, asleep or going to sleep */
+	int spinning;			/* this M looks for work (counted in nmspinning) */
+	/* Dead tasks with default-size stacks, for reuse. */
+	struct g *gfree;
+	int ngfree;
+};
+
+struct sched {
+	spinlock_t lock;		/* protects the global queue and the idle list */
+	struct g *runq_head, *runq_tail;
+	int runqsize;			/* atomic reads outside the lock */
+	struct p *pidle;		/* idle Ps */
+	int npidle;			/* atomic reads outside the lock */
+	int nmspinning;			/* atomic: spinning Ms */
+	int nprocs;			/* Ps in use (cores online), fixed after start */
+	int started;			/* main is running: spawns may wake cores */
+};
+
+extern struct sched sched;
+extern struct p allp[NCPU_MAX];
+
+static inline struct p *this_p(void) { return &allp[cpu_id()]; }
+static inline struct g *getg(void) { return this_cpu()->curg; }
+
+/* sched.c */
+void sched_init(int nprocs);
+void sched_start(void) __attribute__((noreturn));	/* every core, once */
+void schedule(void) __attribute__((noreturn));		/* on the scheduler stack */
+void globrunq_put(struct g *g);				/* sched.lock held */
+void globrunq_put_batch(struct runq_spill *s);		/* takes sched.lock */
+void runq_put_local(struct p *pp, struct g *g, bool next);
+void pinq_put(struct p *pp, struct g *g);
+
+/* idle.c */
+void wakep(void);
+void wake_p(struct p *pp);	/* pp has pinned work: get it out of its sleep */
+void pidle_put(struct p *pp);	/* sched.lock held */
+struct p *pidle_get(void);	/* sched.lock held */
+bool pidle_remove(struct p *pp);/* sched.lock held */
+void sleep_until_woken(struct p *pp);
+bool any_work(void);
+
+/* g.c */
+struct g *g_new(size_t stack, const char *name, int pin, void (*fn)(void *), void *arg,
+		int *err);
+void g_free(struct p *pp, struct g *g);
+extern struct g *allg;
+extern spinlock_t allg_lock;
+
+/* park.c */
+/*
+ * Go's gopark: the running task stops with `reason` and is switched off
+ * its core; only then unlockf(g, arg) runs (on the scheduler stack), so a
+ * lock protecting the wait queue can be released without anyone readying
+ * the task before it is safely off its core. If unlockf returns false the
+ * task resumes at once.
+ */
+void go_park(bool (*unlockf)(struct g *, void *), void *arg, const char *reason);
+/* Go's goready: makes a parked task runnable, on the caller's runnext. */
+void go_ready(struct g *g);
+/* An unlockf that releases the spinlock_t at arg. */
+bool park_unlock_spin(struct g *g, void *lock);
+
+/* trace.c */
+void schedtrace_start(uint64_t period_ms);
+void check_dead(void);		/* every P idle: report a deadlock if main is stuck */
