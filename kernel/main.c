@@ -64,7 +64,7 @@ void kernel_main(uint64_t dtb, uint64_t entry_el)
 		panic("no memory for the main task");
 	long trace = cmdline_int("schedtrace", 0);
 	if (trace > 0)
-		schedtrace_start((uint64_t)trace);
+		schedtrace_start((uint64_t)trace, cmdline_get("scheddetail") != 0);
 	__atomic_store_n(&sched.started, 1, __ATOMIC_RELEASE);
 	dsb_ish();
 	sev(); /* the other cores wait for `started` in WFE */

@@ -122,5 +122,6 @@ void go_ready(struct g *g);
 bool park_unlock_spin(struct g *g, void *lock);
 
 /* trace.c */
-void schedtrace_start(uint64_t period_ms);
-void check_dead(void);		/* every P idle: report a deadlock if main is stuck */
+void schedtrace_start(uint64_t period_ms, bool detail);
+void check_dead(void);
+void sched_dump(void);	/* every P's state, for debugging */		/* every P idle: report a deadlock if main is stuck */

@@ -7,6 +7,7 @@
 #include <kernel/printk.h>
 #include <kernel/tick.h>
 #include <sched/sched.h>
+#include <stdlib.h>
 
 /*
  * SCHED 2004ms: gomaxprocs=4 idleprocs=1 threads=4 spinningthreads=0 runqueue=3 [12 0 4 1]
@@ -30,11 +31,6 @@ static void schedtrace_line(void)
 	kprintf("%s]\n", line);
 }
 
-void schedtrace_start(uint64_t period_ms)
-{
-	tick_every(period_ms * 1000000ull, schedtrace_line);
-}
-
 static const char *state_name(int s)
 {
 	switch (s) {
@@ -43,6 +39,47 @@ static const char *state_name(int s)
 	case G_WAITING: return "waiting";
 	default: return "dead";
 	}
+}
+
+/* Go's scheddetail, roughly: every P's state, for debugging. */
+void sched_dump(void)
+{
+	kprintf("SCHED detail: npidle=%d nmspinning=%d runqueue=%d\n",
+		__atomic_load_n(&sched.npidle, __ATOMIC_RELAXED),
+		__atomic_load_n(&sched.nmspinning, __ATOMIC_RELAXED),
+		__atomic_load_n(&sched.runqsize, __ATOMIC_RELAXED));
+	for (int i = 0; i < sched.nprocs; i++) {
+		struct p *pp = &allp[i];
+		struct g *next = __atomic_load_n(&pp->runq.runnext, __ATOMIC_RELAXED);
+		struct g *cur = cpus[i].curg;
+		kprintf("  P%d: idle=%d spinning=%d schedtick=%u runq=%u runnext=%ld pinned=%d "
+			"curg=%ld\n",
+			i, pp->idle, pp->spinning, pp->schedtick, runq_len(&pp->runq),
+			next ? next->id : 0, pp->npinned, cur ? cur->id : 0);
+	}
+	for (struct g *g = allg; g; g = g->alllink)
+		if (g->state != G_DEAD && g->state != G_WAITING)
+			kprintf("  task %ld (%s): %s on cpu %d\n", g->id, g->name, state_name(g->state),
+				g->cpu);
+}
+
+static void schedtrace_detail(void)
+{
+	schedtrace_line();
+	sched_dump();
+}
+
+void schedtrace_start(uint64_t period_ms, bool detail)
+{
+	tick_every(period_ms * 1000000ull, detail ? schedtrace_detail : schedtrace_line);
+}
+
+#define REPORT_MAX 1024
+
+static int by_id(const void *a, const void *b)
+{
+	long x = (*(struct g *const *)a)->id, y = (*(struct g *const *)b)->id;
+	return (x > y) - (x < y);
 }
 
 /*
@@ -57,11 +94,20 @@ void check_dead(void)
 	stop_other_cpus();
 	console_force();
 	kprintf("fatal error: all goroutines are asleep - deadlock!\n\n");
+	static struct g *live[REPORT_MAX];
+	int n = 0, more = 0;
 	for (struct g *g = allg; g; g = g->alllink)
-		if (g->state != G_DEAD)
-			kprintf("goroutine %ld [%s]: %s%s%s\n", g->id,
-				g->state == G_WAITING && g->waitreason ? g->waitreason
-								       : state_name(g->state),
-				g->name[0] ? "\"" : "", g->name, g->name[0] ? "\"" : "");
+		if (g->state != G_DEAD && n < REPORT_MAX)
+			live[n++] = g;
+		else if (g->state != G_DEAD)
+			more++;
+	qsort(live, (size_t)n, sizeof(live[0]), by_id); /* oldest first, as Go */
+	for (int i = 0; i < n; i++)
+		kprintf("goroutine %ld [%s]: %s%s%s\n", live[i]->id,
+			live[i]->state == G_WAITING && live[i]->waitreason ? live[i]->waitreason
+									   : state_name(live[i]->state),
+			live[i]->name[0] ? "\"" : "", live[i]->name, live[i]->name[0] ? "\"" : "");
+	if (more)
+		kprintf("... and %d more\n", more);
 	system_stop(PANIC_STATUS);
 }

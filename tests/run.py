@@ -32,6 +32,8 @@ SUITES = [
     ("rpi3 smp=1", "rpi3", 1, [], "", 1),
     # A core that never checks in is reported; the system runs on the rest.
     ("virt smp=4, cpu 2 stuck", "virt", 4, [], "smp_stuck=2 test=smp", 3),
+    # schedtrace lines while the scheduler is busy (checked in run_suite)
+    ("virt smp=4 schedtrace", "virt", 4, [], "schedtrace=10 test=sched.stealing", 4),
 ]
 
 PANIC = r"^panic: (task \d+ \(.*\) on )?cpu \d+: "
@@ -49,6 +51,16 @@ CRASHES = [
     ("secondary_null_deref", ["virt", "rpi3"],
      r"^panic: task \d+ \(faulty\) on cpu \d+: data abort at 0x0 (?s:.*)^  other cores stopped: 3 of 3$", 2),
     ("exit3", ["virt", "rpi3"], r"ktest: crash case exit3$", 3),
+    ("deadlock", ["virt", "rpi3"],
+     r"^fatal error: all goroutines are asleep - deadlock!\n\n"
+     r"(?s:.*)^goroutine 1 \[sync.WaitGroup.Wait\]: \"main\"$"
+     r"(?s:.*)^goroutine \d+ \[sync.WaitGroup.Wait\]: \"blocked\"$", 2),
+    ("go_nil_function", ["virt"], r"^panic: task 1 \(main\) on cpu \d+: go: nil function$", 2),
+    ("negative_waitgroup", ["virt"],
+     r"^panic: task 1 \(main\) on cpu \d+: sync: negative WaitGroup counter", 2),
+    ("unpin_without_pin", ["virt"],
+     r"^panic: task 1 \(main\) on cpu \d+: go_unpin: task 1 \(main\) is not pinned$", 2),
+    ("go_enomem", ["virt", "rpi3"], r"^go returned -12 after \d+ tasks with 32 MiB stacks$", 0),
 ]
 
 
@@ -166,6 +178,10 @@ def run_suite(t, build, label, board, smp, make_vars, args, expect):
         problems.append(f"expected 'cpus online: {expect}'")
     if "smp_stuck" in args and "did not come online" not in out:
         problems.append("stuck core was not reported")
+    sched_line = (r"^SCHED \d+ms: gomaxprocs=4 idleprocs=[0-4] threads=4 "
+                  r"spinningthreads=\d+ runqueue=\d+ \[\d+ \d+ \d+ \d+\]$")
+    if "schedtrace" in args and not re.search(sched_line, out, re.M):
+        problems.append("no schedtrace line in Go's format")
     want = 0 if summary and summary.group(2) == "0" else 1
     if status != want:
         problems.append(f"exit status {status}, expected {want}")
@@ -184,7 +200,7 @@ def run_crash(t, build, case, board, pattern, want):
         t.fail(name, f"console does not match /{pattern}/", out)
     elif status != want:
         t.fail(name, f"exit status {status}, expected {want}", out)
-    elif want == 2 and len(re.findall(r"^panic:", out, re.M)) != 1:
+    elif want == 2 and len(re.findall(r"^(panic:|fatal error:)", out, re.M)) != 1:
         t.fail(name, "expected exactly one panic line", out)
     else:
         t.ok(name, f"  (status {status}, {secs:.1f} s)")

@@ -5,6 +5,8 @@
 #include "ktest.h"
 #include <assert.h>
 #include <gometal.h>
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 static volatile uintptr_t zero;	/* defeats the compiler's NULL reasoning */
@@ -76,4 +78,54 @@ CRASH(secondary_null_deref)
 	go_with(&a, null_on_core, 0);
 	for (;;)
 		;
+}
+
+static void block_forever(void *arg)
+{
+	wg_wait(arg);
+}
+
+/* Everyone blocked: Go's deadlock report and status 2. */
+CRASH(deadlock)
+{
+	static waitgroup_t never;
+	wg_add(&never, 1);
+	go_attr_t a = {.name = "blocked", .cpu = -1};
+	go_with(&a, block_forever, &never);
+	wg_wait(&never);
+}
+
+CRASH(go_nil_function)
+{
+	go(0, 0);
+}
+
+CRASH(negative_waitgroup)
+{
+	waitgroup_t wg = {0};
+	wg_done(&wg);
+}
+
+CRASH(unpin_without_pin)
+{
+	go_unpin();
+}
+
+/* Not a crash: go() reports exhaustion with -ENOMEM, and the system goes on. */
+static void wait_on(void *arg)
+{
+	wg_wait(arg);
+}
+
+CRASH(go_enomem)
+{
+	static waitgroup_t hold;
+	wg_add(&hold, 1);
+	go_attr_t big = {.stack_size = 32 << 20, .name = "big", .cpu = -1};
+	long n = 0, r;
+	while ((r = go_with(&big, wait_on, &hold)) > 0)
+		n++;
+	printf("go returned %ld after %ld tasks with 32 MiB stacks\n", r, n);
+	wg_done(&hold);
+	exit(r == -ENOMEM && n > 0 ? 0 : 1);
 }

@@ -1,0 +1,349 @@
+/* The scheduler: spawning, yielding, stealing, parking, fairness, memory. */
+#include "ktest.h"
+#include <drivers/timer/generic_timer.h>
+#include <errno.h>
+#include <gometal.h>
+#include <kernel/mem.h>
+#include <kernel/percpu.h>
+#include <kernel/spinlock.h>
+#include <sched/sched.h>
+#include <stdio.h>
+#include <string.h>
+
+static void add_one(void *arg)
+{
+	__atomic_add_fetch((int *)arg, 1, __ATOMIC_RELAXED);
+}
+
+struct counted {
+	int *count;
+	waitgroup_t *wg;
+};
+
+static void add_one_done(void *arg)
+{
+	struct counted *c = arg;
+	__atomic_add_fetch(c->count, 1, __ATOMIC_RELAXED);
+	wg_done(c->wg);
+}
+
+TEST(sched, go_returns_increasing_ids_and_tasks_run)
+{
+	int count = 0;
+	waitgroup_t wg = {0};
+	struct counted c = {&count, &wg};
+	long last = go_id();
+	CHECK(last > 0);
+	wg_add(&wg, 100);
+	for (int i = 0; i < 100; i++) {
+		long id = go(add_one_done, &c);
+		CHECK(id > last);
+		last = id;
+	}
+	wg_wait(&wg);
+	CHECK_EQ(count, 100);
+}
+
+static void add_one_then_exit(void *arg)
+{
+	add_one(arg);
+	go_exit();
+	add_one(arg); /* never runs */
+}
+
+TEST(sched, returning_from_fn_or_go_exit_ends_a_task)
+{
+	int count = 0;
+	go(add_one, &count);
+	go(add_one_then_exit, &count);
+	while (__atomic_load_n(&count, __ATOMIC_RELAXED) < 2)
+		go_yield();
+	for (int i = 0; i < 100; i++)
+		go_yield();
+	CHECK_EQ(count, 2);
+}
+
+/* Two tasks pinned to one core alternate through go_yield. */
+struct pingpong {
+	int turn, rounds;
+	int trace[40];
+	int n;
+	waitgroup_t wg;
+};
+
+static void pingpong(void *arg)
+{
+	struct pingpong *pp = arg;
+	int me = go_id() & 1;
+	for (int i = 0; i < pp->rounds; i++) {
+		pp->trace[pp->n++] = me;
+		go_yield();
+	}
+	wg_done(&pp->wg);
+}
+
+TEST(sched, yield_alternates_two_tasks_on_one_core)
+{
+	struct pingpong pp = {.rounds = 20};
+	go_attr_t a = {.name = "pingpong", .cpu = go_cpu()};
+	wg_add(&pp.wg, 2);
+	go_with(&a, pingpong, &pp);
+	go_with(&a, pingpong, &pp);
+	wg_wait(&pp.wg);
+	CHECK_EQ(pp.n, 40);
+	for (int i = 1; i < 40; i++)
+		CHECK(pp.trace[i] != pp.trace[i - 1]);
+}
+
+static void errno_task(void *arg)
+{
+	struct counted *c = arg;
+	int mine = 1000 + (int)go_id();
+	errno = mine;
+	for (int i = 0; i < 50; i++) {
+		go_yield();
+		if (errno != mine)
+			__atomic_add_fetch(c->count, 1, __ATOMIC_RELAXED);
+		errno = mine;
+	}
+	wg_done(c->wg);
+}
+
+TEST(sched, errno_is_per_task)
+{
+	int bad = 0;
+	waitgroup_t wg = {0};
+	struct counted c = {&bad, &wg};
+	go_attr_t here = {.name = "errno", .cpu = go_cpu()};
+	wg_add(&wg, 8);
+	for (int i = 0; i < 4; i++) {
+		go_with(&here, errno_task, &c); /* same core: interleaved */
+		go(errno_task, &c);		/* anywhere: migrating */
+	}
+	errno = 7;
+	wg_wait(&wg);
+	CHECK_EQ(errno, 7);
+	CHECK_EQ(bad, 0);
+}
+
+struct where {
+	int cpu, moved;
+	waitgroup_t wg;
+};
+
+static void where(void *arg)
+{
+	struct where *w = arg;
+	for (int i = 0; i < 20; i++) {
+		if (go_cpu() != w->cpu)
+			w->moved = 1;
+		go_yield();
+	}
+	wg_done(&w->wg);
+}
+
+TEST(sched, go_pin_keeps_a_task_on_its_core)
+{
+	go_pin();
+	int cpu = go_cpu();
+	for (int i = 0; i < 50; i++) {
+		go_yield();
+		CHECK_EQ(go_cpu(), cpu);
+	}
+	go_unpin();
+	struct where w = {.cpu = go_ncpu() - 1};
+	go_attr_t a = {.name = "pinned", .cpu = w.cpu};
+	wg_add(&w.wg, 1);
+	go_with(&a, where, &w);
+	wg_wait(&w.wg); /* it uses w, on this stack, until it is done */
+	CHECK_EQ(w.moved, 0);
+}
+
+/*
+ * Fairness: a task waiting in the global queue runs after at most about 61
+ * local schedule ticks, even while the local queue never empties. main
+ * yields (to the global queue) while a tree of 32,767 tasks keeps its
+ * core's local queue full; on one core only the 61-tick check lets main
+ * back in before the tree is done.
+ */
+static int storm_ran;
+
+static void storm(void *arg)
+{
+	long depth = (long)arg;
+	__atomic_add_fetch(&storm_ran, 1, __ATOMIC_RELAXED);
+	if (depth > 0) {
+		go(storm, (void *)(depth - 1));
+		go(storm, (void *)(depth - 1));
+	}
+}
+
+TEST(sched, global_queue_is_checked_every_61_ticks)
+{
+	const int total = (1 << 15) - 1;
+	storm_ran = 0;
+	go(storm, (void *)14L);
+	go_yield();
+	int seen = __atomic_load_n(&storm_ran, __ATOMIC_RELAXED);
+	printf("  main ran again after %d of %d tasks\n", seen, total);
+	CHECK(seen < total / 8);
+	while (__atomic_load_n(&storm_ran, __ATOMIC_RELAXED) < total)
+		go_yield();
+}
+
+/* A burst of 10,000 tasks spawned on one core spreads over every core. */
+static int ran_on[NCPU_MAX];
+
+static void busy_20us(void *arg)
+{
+	uint64_t end = timer_count() + timer_ns_to_ticks(20000);
+	while (timer_count() < end)
+		;
+	__atomic_add_fetch(&ran_on[go_cpu()], 1, __ATOMIC_RELAXED);
+	wg_done(arg);
+}
+
+TEST(sched, stealing_spreads_a_burst_over_every_core)
+{
+	waitgroup_t wg = {0};
+	memset(ran_on, 0, sizeof(ran_on));
+	go_pin(); /* spawn everything from one core */
+	wg_add(&wg, 10000);
+	for (int i = 0; i < 10000; i++)
+		CHECK(go(busy_20us, &wg) > 0);
+	wg_wait(&wg);
+	go_unpin();
+	int total = 0;
+	printf("  tasks per core:");
+	for (int c = 0; c < go_ncpu(); c++) {
+		printf(" %d", ran_on[c]);
+		total += ran_on[c];
+	}
+	printf("\n");
+	CHECK_EQ(total, 10000);
+	for (int c = 0; c < go_ncpu(); c++)
+		CHECK(ran_on[c] > 0);
+}
+
+/* A task spinning forever on one core does not stop the others' work. */
+static volatile int spin_stop;
+
+static void spin_forever(void *arg)
+{
+	while (!spin_stop)
+		;
+	wg_done(arg);
+}
+
+TEST(sched, a_spinning_pinned_task_does_not_stop_other_cores)
+{
+	if (go_ncpu() < 2)
+		return; /* it would own the only core: nothing to show */
+	waitgroup_t spinner = {0}, work = {0};
+	int count = 0;
+	struct counted c = {&count, &work};
+	spin_stop = 0;
+	go_attr_t a = {.name = "spinner", .cpu = go_cpu()};
+	wg_add(&spinner, 1);
+	go_with(&a, spin_forever, &spinner);
+	wg_add(&work, 200);
+	for (int i = 0; i < 200; i++)
+		go(add_one_done, &c);
+	wg_wait(&work); /* our core now belongs to the spinner */
+	CHECK_EQ(count, 200);
+	spin_stop = 1;
+	wg_wait(&spinner);
+}
+
+/* 200,000 tasks, each spawning the next and exiting, in bounded memory. */
+static waitgroup_t chain_wg;
+static int chain_err;
+
+static void chain(void *arg)
+{
+	long n = (long)arg;
+	if (n == 0)
+		wg_done(&chain_wg);
+	else if (go(chain, (void *)(n - 1)) < 0)
+		chain_err = 1;
+}
+
+TEST(sched, a_200000_task_chain_runs_in_bounded_memory)
+{
+	size_t before = mem_free();
+	wg_add(&chain_wg, 1);
+	go(chain, (void *)200000L);
+	wg_wait(&chain_wg);
+	size_t used = before - mem_free();
+	printf("  memory used by the chain: %zu KiB\n", used / 1024);
+	CHECK_EQ(chain_err, 0);
+	CHECK(used < 2 * 1024 * 1024);
+}
+
+/*
+ * No lost wake-ups: tasks park themselves on a shared list; waker tasks on
+ * every core pop and ready them. Every task must run once and wake once.
+ */
+#define LW_TASKS 200000
+#define LW_BATCH 1000
+
+struct lw {
+	spinlock_t lock;	/* protects parked */
+	struct g *parked;
+	int stop;
+	uint8_t ran[LW_TASKS], woke[LW_TASKS];
+	waitgroup_t batch, wakers;
+};
+
+static struct lw lw;
+static int lw_next;
+
+static void lw_task(void *arg)
+{
+	long i = (long)arg;
+	struct g *me = getg();
+	lw.ran[i]++;
+	spin_lock(&lw.lock);
+	me->schedlink = lw.parked;
+	lw.parked = me;
+	go_park(park_unlock_spin, &lw.lock, "test park");
+	lw.woke[i]++;
+	wg_done(&lw.batch);
+}
+
+static void lw_waker(void *arg)
+{
+	(void)arg;
+	while (!__atomic_load_n(&lw.stop, __ATOMIC_ACQUIRE)) {
+		spin_lock(&lw.lock);
+		struct g *g = lw.parked;
+		if (g)
+			lw.parked = g->schedlink;
+		spin_unlock(&lw.lock);
+		if (g)
+			go_ready(g);
+		else
+			go_yield();
+	}
+	wg_done(&lw.wakers);
+}
+
+TEST(sched, no_lost_wakeups_over_many_park_ready_cycles)
+{
+	memset(&lw, 0, sizeof(lw));
+	wg_add(&lw.wakers, go_ncpu());
+	for (int c = 0; c < go_ncpu(); c++)
+		go(lw_waker, 0);
+	for (lw_next = 0; lw_next < LW_TASKS; lw_next += LW_BATCH) {
+		wg_add(&lw.batch, LW_BATCH);
+		for (long i = lw_next; i < lw_next + LW_BATCH; i++)
+			CHECK(go(lw_task, (void *)i) > 0);
+		wg_wait(&lw.batch);
+	}
+	__atomic_store_n(&lw.stop, 1, __ATOMIC_RELEASE);
+	wg_wait(&lw.wakers);
+	int bad = 0;
+	for (int i = 0; i < LW_TASKS; i++)
+		bad += lw.ran[i] != 1 || lw.woke[i] != 1;
+	CHECK_EQ(bad, 0);
+}
