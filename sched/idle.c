@@ -43,25 +43,29 @@ static void unlink_idle(struct p *pp)
 		}
 }
 
-/* sched.lock held. Takes pp off the idle list if it is on it, not spinning. */
+/* sched.lock held. Takes pp off the idle list if it is on it. */
 bool pidle_remove(struct p *pp)
 {
 	if (!pp->idle)
 		return false;
 	unlink_idle(pp);
-	pp->spinning = 0;
 	__atomic_store_n(&pp->idle, 0, __ATOMIC_RELEASE);
 	return true;
 }
 
-/* sched.lock held. Any idle P, taken off the list as a spinning M. */
+/*
+ * sched.lock held. Any idle P, taken off the list to wake as a spinning M.
+ * The nmspinning count the waker took is handed over in `granted`, not in
+ * `spinning`: that one only its own core writes (it may still be clearing
+ * it on its way to sleep).
+ */
 struct p *pidle_get(void)
 {
 	struct p *pp = sched.pidle;
 	if (!pp)
 		return 0;
 	unlink_idle(pp);
-	pp->spinning = 1; /* counted in nmspinning by the waker */
+	__atomic_store_n(&pp->granted, 1, __ATOMIC_RELAXED);
 	__atomic_store_n(&pp->idle, 0, __ATOMIC_RELEASE);
 	return pp;
 }
@@ -127,18 +131,21 @@ void sleep_until_woken(struct p *pp)
 		spin_lock(&sched.lock);
 		pidle_remove(pp); /* or a waker already did */
 		spin_unlock(&sched.lock);
-		return;
-	}
-	if (__atomic_load_n(&sched.npidle, __ATOMIC_SEQ_CST) == sched.nprocs)
-		check_dead();
-	irq_disable();
-	while (__atomic_load_n(&pp->idle, __ATOMIC_ACQUIRE)) {
-		wfi();
-		/* Let the interrupt that ended WFI run (a timer, an smp_call),
-		 * then look again with IRQs masked. */
-		irq_enable();
-		isb();
+	} else {
+		if (__atomic_load_n(&sched.npidle, __ATOMIC_SEQ_CST) == sched.nprocs)
+			check_dead();
 		irq_disable();
+		while (__atomic_load_n(&pp->idle, __ATOMIC_ACQUIRE)) {
+			wfi();
+			/* Let the interrupt that ended WFI run (a timer, an
+			 * smp_call), then look again with IRQs masked. */
+			irq_enable();
+			isb();
+			irq_disable();
+		}
+		irq_enable();
 	}
-	irq_enable();
+	/* Woken by wakep: we are its spinning M, with the count it took. */
+	if (__atomic_exchange_n(&pp->granted, 0, __ATOMIC_ACQUIRE))
+		pp->spinning = 1;
 }

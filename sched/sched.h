@@ -59,7 +59,8 @@ struct p {
 	/* Idle bookkeeping, written under sched.lock (idle read atomically). */
 	struct p *idle_link;
 	int idle;			/* on the idle list, asleep or going to sleep */
-	int spinning;			/* this M looks for work (counted in nmspinning) */
+	int spinning;			/* this M looks for work (counted in nmspinning); own core only */
+	int granted;			/* atomic: wakep woke us to spin, and counted it */
 	/* Dead tasks with default-size stacks, for reuse. */
 	struct g *gfree;
 	int ngfree;
