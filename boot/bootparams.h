@@ -10,7 +10,7 @@
 #define BP_TCR		8
 #define BP_MAIR		16
 #define BP_SCTLR	24
-#define BP_MPIDR	32	/* uint64_t[NCPU_MAX]: affinity of each logical cpu */
+#define BP_MPIDR	32	/* uint64_t[NCPU_MAX]: mpidr_aff() of each logical cpu */
 #define BP_NONE		(~0)	/* an mpidr slot no core may claim */
 
 #ifndef __ASSEMBLER__

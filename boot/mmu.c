@@ -43,7 +43,8 @@
 
 #define TCR_T0SZ	25
 #define TCR_VALUE	(TCR_T0SZ | 1ull << 8 /* IRGN0 WBWA */ | 1ull << 10 /* ORGN0 WBWA */ | \
-			 3ull << 12 /* SH0 inner */ | 0ull << 14 /* TG0 4K */ | 1ull << 23 /* EPD1 */)
+			 3ull << 12 /* SH0 inner */ | 0ull << 14 /* TG0 4K */ | 1ull << 23 /* EPD1 */ | \
+			 (uint64_t)TCR_T0SZ << 16 /* T1SZ */ | 2ull << 30 /* TG1 4K */)
 #define SCTLR_MMU_ON	(0x30d00800ull | 1 /* M */ | 1 << 2 /* C */ | 1 << 3 /* SA */ | \
 			 1 << 4 /* SA0 */ | 1 << 12 /* I */ | 1 << 19 /* WXN */)
 

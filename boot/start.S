@@ -57,6 +57,13 @@
 	mov	x9, #3			/* EL1PCTEN | EL1PCEN */
 	msr	cnthctl_el2, x9
 	msr	cntvoff_el2, xzr
+	mrs	x9, midr_el1		/* EL1 reads of MIDR/MPIDR see these */
+	msr	vpidr_el2, x9
+	mrs	x9, mpidr_el1
+	msr	vmpidr_el2, x9
+	mrs	x9, pmcr_el0		/* all PMU counters to EL1, no debug traps */
+	ubfx	x9, x9, #11, #5
+	msr	mdcr_el2, x9
 	mov	x9, #0x33ff		/* CPTR_EL2: RES1 bits, no traps */
 	msr	cptr_el2, x9
 	msr	hstr_el2, xzr
@@ -102,6 +109,7 @@
 	msr	vbar_el1, x1
 	mov	x1, #CPACR_FPEN
 	msr	cpacr_el1, x1
+	msr	daifclr, #4		/* SErrors (bus errors) are reported */
 	mov	x29, xzr		/* end of the frame-pointer chain */
 	mov	x30, xzr
 	isb
@@ -114,7 +122,7 @@ _start:
 	.long	0			/* code1 */
 	.quad	0x80000			/* text_offset from a 2 MiB boundary */
 	.quad	__image_end - _start	/* image_size, bss and stacks included */
-	.quad	0xa			/* flags: LE, 4 KiB pages, anywhere */
+	.quad	0x2			/* flags: LE, 4 KiB pages, within 2 MiB of the base */
 	.quad	0, 0, 0			/* res2-res4 */
 	.ascii	"ARM\x64"		/* magic */
 	.long	0			/* res5 */

@@ -78,6 +78,9 @@ struct node {
 	uint64_t release;
 	bool spin_table;
 	bool disabled;		/* status = "disabled" (or anything but "okay") */
+	const uint8_t *ranges;	/* how child addresses map to ours, if given */
+	uint32_t ranges_len;
+	bool has_ranges;
 };
 
 static void zero(void *p, size_t n)
@@ -101,6 +104,34 @@ static uint64_t reg_size(const struct node *n, const struct node *parent, int i)
 	if (!n->reg || (uint32_t)(stride * (i + 1)) > n->reg_len)
 		return 0;
 	return cells(n->reg + stride * i + 4 * parent->addr_cells, parent->size_cells);
+}
+
+/*
+ * A device's address as the CPU sees it: reg entry `i` of stack[depth],
+ * carried up through each ancestor bus's `ranges` (a Raspberry Pi's
+ * peripherals sit at bus address 0x7e000000, CPU address 0x3f000000 on a
+ * Pi 3). An empty or missing `ranges` passes addresses through.
+ */
+static uint64_t cpu_addr(const struct node *stack, int depth, int i)
+{
+	uint64_t a = reg_addr(&stack[depth], &stack[depth - 1], i);
+	for (int k = depth - 1; k >= 1; k--) {
+		const struct node *bus = &stack[k], *up = &stack[k - 1];
+		if (!bus->has_ranges || bus->ranges_len == 0)
+			continue;
+		int ca = bus->addr_cells, pa = up->addr_cells, sz = bus->size_cells;
+		uint32_t stride = 4u * (uint32_t)(ca + pa + sz);
+		for (uint32_t off = 0; stride && off + stride <= bus->ranges_len; off += stride) {
+			uint64_t child = cells(bus->ranges + off, ca);
+			uint64_t parent = cells(bus->ranges + off + 4 * ca, pa);
+			uint64_t size = cells(bus->ranges + off + 4 * (ca + pa), sz);
+			if (a >= child && a - child < size) {
+				a = a - child + parent;
+				break;
+			}
+		}
+	}
+	return a;
 }
 
 /* A node is complete (its END_NODE seen): record what it tells. */
@@ -130,12 +161,12 @@ static void node_done(const struct node *stack, int depth, struct dt_info *o)
 			kind = DT_INTC_BCM2836;
 		if (kind != DT_INTC_NONE) {
 			o->intc = kind;
-			o->intc_reg[0] = reg_addr(n, parent, 0);
-			o->intc_reg[1] = reg_addr(n, parent, 1);
+			o->intc_reg[0] = cpu_addr(stack, depth, 0);
+			o->intc_reg[1] = cpu_addr(stack, depth, 1);
 		}
 	}
 	if (!o->pl011 && compat_has(n->compat, n->compat_len, "arm,pl011"))
-		o->pl011 = reg_addr(n, parent, 0);
+		o->pl011 = cpu_addr(stack, depth, 0);
 }
 
 static void prop(struct node *stack, int depth, const char *pname, const uint8_t *val,
@@ -152,6 +183,8 @@ static void prop(struct node *stack, int depth, const char *pname, const uint8_t
 		n->compat = (const char *)val, n->compat_len = len;
 	else if (str_eq(pname, "enable-method"))
 		n->spin_table = compat_has((const char *)val, len, "spin-table");
+	else if (str_eq(pname, "ranges"))
+		n->ranges = val, n->ranges_len = len, n->has_ranges = true;
 	else if (str_eq(pname, "status"))
 		n->disabled = !str_eq((const char *)val, "okay") && !str_eq((const char *)val, "ok");
 	else if (str_eq(pname, "cpu-release-addr") && len >= 4)

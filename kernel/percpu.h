@@ -13,7 +13,8 @@ struct g;
 
 struct cpu {
 	int id;			/* logical id: 0 is the boot core, dense */
-	uint64_t mpidr;		/* affinity of this core */
+	uint64_t mpidr;		/* affinity of this core (mpidr_aff) */
+	uint8_t gic_target;	/* GICv2 CPU interface bit, for SGIs */
 	volatile int online;	/* set once by the core itself (release) */
 	volatile int stopped;	/* set by the core when it parks for good */
 	uint64_t irqs;		/* interrupts taken */

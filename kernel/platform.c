@@ -26,7 +26,9 @@ static void apply_dtb(const struct dt_info *dt)
 		plat.irqchip = &gicv2_irqchip;
 	else if (dt->intc == DT_INTC_GICV3)
 		plat.irqchip = &gicv3_irqchip;
-	if (dt->intc == DT_INTC_GICV2 || dt->intc == DT_INTC_GICV3) {
+	else if (dt->intc == DT_INTC_BCM2836)
+		plat.irqchip = &bcm2836_irqchip;
+	if (dt->intc != DT_INTC_NONE) {
 		plat.intc_base[0] = dt->intc_reg[0];
 		plat.intc_base[1] = dt->intc_reg[1];
 	}

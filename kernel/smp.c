@@ -65,14 +65,14 @@ static bool wait_online(int id)
 /* Starts cores until `want` are online or the candidates run out. */
 void smp_boot(int want)
 {
-	uint64_t me = mpidr_affinity(read_mpidr());
+	uint64_t me = mpidr_aff(read_mpidr());
 	for (int i = 0; i < NCPU_MAX; i++)
 		boot_params.mpidr[i] = (uint64_t)BP_NONE;
 	cpus[0].mpidr = me;
 	cpus[0].online = 1;
 
 	for (int i = 0; i < plat.ncpus && ncpu_online < want; i++) {
-		uint64_t mpidr = mpidr_affinity(plat.cpu_mpidr[i]);
+		uint64_t mpidr = mpidr_aff(plat.cpu_mpidr[i]);
 		if (mpidr == me)
 			continue;
 		int id = ncpu_online;

@@ -4,6 +4,7 @@
  * tries meanwhile just parks.
  */
 #include <boot/bootparams.h>
+#include <boot/mmu.h>
 #include <drivers/semihost/semihost.h>
 #include <drivers/smp/smp.h>
 #include <drivers/timer/generic_timer.h>
@@ -45,6 +46,10 @@ bool stop_claim(void)
 {
 	int none = -1;
 	irq_disable();
+	if (!mmu_enabled()) { /* one core, and no exclusives without caches */
+		stopping = cpu_id();
+		return true;
+	}
 	return __atomic_compare_exchange_n(&stopping, &none, cpu_id(), 0, __ATOMIC_ACQ_REL,
 					   __ATOMIC_ACQUIRE) ||
 	       none == cpu_id();

@@ -72,8 +72,15 @@ static inline uint64_t irq_save(void)
 static inline void irq_restore(uint64_t f) { write_daif(f); }
 static inline int irqs_enabled(void) { return !(read_daif() & DAIF_I); }
 
-/* MPIDR affinity fields Aff3..Aff0, packed as Aff3:Aff2:Aff1:Aff0 bytes. */
-static inline uint64_t mpidr_affinity(uint64_t mpidr)
+/* MPIDR's affinity fields in place (Aff3 at 39:32, Aff2..Aff0 at 23:0), the
+ * form the device tree's cpu reg uses and the kernel keeps in cpus[].mpidr. */
+static inline uint64_t mpidr_aff(uint64_t mpidr)
+{
+	return mpidr & 0xff00ffffffull;
+}
+
+/* The same fields packed as Aff3:Aff2:Aff1:Aff0 bytes (GICv3 GICR_TYPER). */
+static inline uint64_t mpidr_packed(uint64_t mpidr)
 {
 	return (mpidr & 0xffffffull) | ((mpidr >> 8) & 0xff000000ull);
 }

@@ -45,6 +45,10 @@ static unsigned bcm_ack(void)
 			/* Clear before handling: a new IPI sent meanwhile sets the
 			 * bit again and is not lost. */
 			mmio_write32(base() + MBOX_CLR(c), 1u << ipi);
+			/* The clear must reach the mailbox before the handler
+			 * reads the IPI's data, or a newer IPI's bit could be
+			 * cleared unseen (Linux: irq-bcm2836.c). */
+			dsb_sy();
 			return ipi;
 		}
 	}

@@ -11,7 +11,9 @@
 #define GICD_CTLR	0x000
 #define GICD_ISENABLER	0x100
 #define GICD_IPRIORITYR	0x400
+#define GICD_ITARGETSR	0x800
 #define GICD_SGIR	0xf00
+#define SGIR_SELF	(2u << 24)	/* TargetListFilter: the requesting CPU */
 #define GICC_CTLR	0x000
 #define GICC_PMR	0x004
 #define GICC_IAR	0x00c
@@ -30,6 +32,9 @@ static void gicv2_init(void)
 
 static void gicv2_init_cpu(void)
 {
+	/* ITARGETSR0..7 are banked: each byte reads as this core's own CPU
+	 * interface bit, which need not be 1 << Aff0 (Linux: gic_get_cpumask). */
+	this_cpu()->gic_target = (uint8_t)mmio_read32(gicd() + GICD_ITARGETSR);
 	for (int i = 0; i < 32; i += 4) /* banked SGI/PPI priorities */
 		mmio_write32(gicd() + GICD_IPRIORITYR + i, PRIO_DEFAULT * 0x01010101u);
 	mmio_write32(gicd() + GICD_ISENABLER, 0xffffu | (1u << IRQ_VTIMER));
@@ -41,6 +46,9 @@ static unsigned gicv2_ack(void)
 {
 	/* The whole IAR (SGI source cpu in bits 12:10) goes back to EOIR. */
 	uint32_t iar = mmio_read32(gicc() + GICC_IAR);
+	/* Order the acknowledge before the IPI handler's reads of what the
+	 * sender wrote (the sender put a dsb before the SGI). */
+	__asm__ volatile("dmb ish" ::: "memory");
 	return (iar & 0x3ff) >= 1020 ? IRQ_NONE : iar;
 }
 
@@ -51,11 +59,11 @@ static void gicv2_eoi(unsigned iar)
 
 static void gicv2_send_ipi(int cpu, int ipi)
 {
-	/* GICv2 CPU interface numbers: QEMU virt and GIC-400 both number the
-	 * interfaces by Aff0 within the one cluster. */
-	uint32_t target = 1u << (cpus[cpu].mpidr & 0xff);
+	/* To ourselves by the "this CPU" filter: a uniprocessor GIC reads its
+	 * ITARGETSRs as zero, so there may be no target bit to name. */
+	uint32_t sgir = cpu == cpu_id() ? SGIR_SELF : (uint32_t)cpus[cpu].gic_target << 16;
 	dsb_ishst(); /* stores before the IPI are visible to its handler */
-	mmio_write32(gicd() + GICD_SGIR, target << 16 | (uint32_t)ipi);
+	mmio_write32(gicd() + GICD_SGIR, sgir | (uint32_t)ipi);
 }
 
 const struct irqchip gicv2_irqchip = {

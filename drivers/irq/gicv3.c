@@ -45,7 +45,7 @@ static void gicv3_init(void)
 /* This core's redistributor: the frame whose GICR_TYPER affinity is ours. */
 static uint64_t my_redistributor(void)
 {
-	uint64_t aff = mpidr_affinity(read_mpidr());
+	uint64_t aff = mpidr_packed(read_mpidr());
 	uint64_t r = plat.intc_base[1];
 	for (int i = 0; i < 256; i++, r += GICR_STRIDE) {
 		uint64_t typer = mmio_read64(r + GICR_TYPER);
@@ -80,6 +80,7 @@ static void gicv3_init_cpu(void)
 static unsigned gicv3_ack(void)
 {
 	unsigned irq = (unsigned)read_icc_iar1() & 0xffffff;
+	dsb_sy(); /* the acknowledge before the handler's reads (Linux: gic_read_iar) */
 	return irq >= 1020 && irq <= 1023 ? IRQ_NONE : irq;
 }
 
@@ -92,8 +93,10 @@ static void gicv3_send_ipi(int cpu, int ipi)
 {
 	uint64_t m = cpus[cpu].mpidr;
 	uint64_t aff1 = (m >> 8) & 0xff, aff2 = (m >> 16) & 0xff, aff3 = (m >> 32) & 0xff;
-	uint64_t sgi = aff3 << 48 | aff2 << 32 | (uint64_t)ipi << 24 | aff1 << 16 |
-		       (1ull << (m & 0xf));
+	uint64_t aff0 = m & 0xff;
+	/* Target list bit aff0 % 16 within range selector aff0 / 16. */
+	uint64_t sgi = aff3 << 48 | (aff0 / 16) << 44 | aff2 << 32 | (uint64_t)ipi << 24 |
+		       aff1 << 16 | (1ull << (aff0 % 16));
 	dsb_ishst(); /* stores before the IPI are visible to its handler */
 	write_icc_sgi1r(sgi);
 	isb();

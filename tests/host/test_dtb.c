@@ -65,6 +65,93 @@ static void dtb_skips_disabled_nodes(void)
 	free(blob);
 }
 
+/* A tiny FDT writer, for trees QEMU does not make. */
+struct fdt {
+	uint8_t b[2048];
+	uint32_t n, strings[64];
+	char str[512];
+	uint32_t nstr;
+};
+
+static void put32(struct fdt *f, uint32_t v)
+{
+	f->b[f->n++] = v >> 24, f->b[f->n++] = v >> 16, f->b[f->n++] = v >> 8, f->b[f->n++] = v;
+}
+
+static void begin(struct fdt *f, const char *name)
+{
+	put32(f, 1);
+	size_t l = strlen(name) + 1;
+	memcpy(f->b + f->n, name, l);
+	f->n += (uint32_t)((l + 3) & ~3u);
+}
+
+static void prop(struct fdt *f, const char *name, const void *val, uint32_t len)
+{
+	uint32_t off = f->nstr;
+	memcpy(f->str + off, name, strlen(name) + 1);
+	f->nstr += (uint32_t)strlen(name) + 1;
+	put32(f, 3), put32(f, len), put32(f, off);
+	memcpy(f->b + f->n, val, len);
+	f->n += (len + 3) & ~3u;
+}
+
+static void prop_cells(struct fdt *f, const char *name, int n, const uint32_t *v)
+{
+	uint8_t be[64];
+	for (int i = 0; i < n; i++)
+		be[4 * i] = v[i] >> 24, be[4 * i + 1] = v[i] >> 16, be[4 * i + 2] = v[i] >> 8,
+			be[4 * i + 3] = v[i];
+	prop(f, name, be, 4u * (uint32_t)n);
+}
+
+static void *finish(struct fdt *f)
+{
+	put32(f, 9);
+	static uint8_t blob[4096];
+	uint32_t hdr = 40, total = hdr + f->n + f->nstr;
+	memset(blob, 0, sizeof(blob));
+	uint32_t h[10] = {0xd00dfeed, total, hdr, hdr + f->n, 0, 17, 16, 0, f->nstr, f->n};
+	for (int i = 0; i < 10; i++)
+		blob[4 * i] = h[i] >> 24, blob[4 * i + 1] = h[i] >> 16, blob[4 * i + 2] = h[i] >> 8,
+				 blob[4 * i + 3] = h[i];
+	memcpy(blob + hdr, f->b, f->n);
+	memcpy(blob + hdr + f->n, f->str, f->nstr);
+	return blob;
+}
+
+/* As in the Pi 3's own tree: peripherals at bus 0x7e000000 = CPU 0x3f000000. */
+static void dtb_translates_bus_addresses(void)
+{
+	static struct fdt f;
+	uint32_t one = 1, ranges[] = {0x7e000000, 0x3f000000, 0x01000000};
+	uint32_t uart[] = {0x7e201000, 0x200}, local[] = {0x40000000, 0x100};
+	uint32_t local_ranges[] = {0x40000000, 0x40000000, 0x00040000};
+	begin(&f, "");
+	prop_cells(&f, "#address-cells", 1, &one);
+	prop_cells(&f, "#size-cells", 1, &one);
+	begin(&f, "soc");
+	prop_cells(&f, "#address-cells", 1, &one);
+	prop_cells(&f, "#size-cells", 1, &one);
+	prop_cells(&f, "ranges", 3, ranges);
+	begin(&f, "serial@7e201000");
+	prop(&f, "compatible", "arm,pl011\0arm,primecell", 24);
+	prop_cells(&f, "reg", 2, uart);
+	put32(&f, 2);
+	put32(&f, 2);
+	begin(&f, "local_intc@40000000");
+	prop_cells(&f, "#address-cells", 1, &one);
+	prop_cells(&f, "ranges", 3, local_ranges);
+	prop(&f, "compatible", "brcm,bcm2836-l1-intc", 21);
+	prop_cells(&f, "reg", 2, local);
+	put32(&f, 2);
+	put32(&f, 2);
+	struct dt_info dt;
+	CHECK(dt_parse(finish(&f), &dt));
+	CHECK(dt.pl011 == 0x3f201000);
+	CHECK(dt.intc == DT_INTC_BCM2836 && dt.intc_reg[0] == 0x40000000);
+}
+
 static void dtb_rejects_garbage(void)
 {
 	struct dt_info dt;
@@ -92,6 +179,7 @@ int main(int argc, char **argv)
 	RUN(dtb_virt_gicv2_smp4);
 	RUN(dtb_virt_gicv3_smp8);
 	RUN(dtb_skips_disabled_nodes);
+	RUN(dtb_translates_bus_addresses);
 	RUN(dtb_rejects_garbage);
 	RUN(dtb_rejects_truncated);
 	return 0;
