@@ -1,7 +1,8 @@
 # gometal: one entry point.
 #
-#   make run   [BOARD=virt|rpi3] [SMP=N] [APP=dir] [GIC=3] [ARGS="k=v ..."]
+#   make run   [BOARD=virt|rpi3] [SMP=N] [APP=dir] [GIC=3] [EL2=1] [TRACE=ms] [ARGS="k=v ..."]
 #   make test  every on-target suite on every board and SMP setting, host tests
+#   make bench                scheduler costs in instructions per operation (QEMU -icount)
 #   make debug / make gdb     QEMU halted with its GDB stub / attach gdb-multiarch
 #   make image                build build/<board>/<app>/ only
 #   make deps                 install missing Debian packages (run by the others)
@@ -38,7 +39,7 @@ APP_DIR  := $(abspath $(APP))
 APP_NAME := $(notdir $(APP_DIR))
 APP_SRCS := $(wildcard $(APP_DIR)/*.c)
 OUT      := $(B)/$(APP_NAME)
-TEST_APP := $(filter $(ROOT)/tests/%,$(APP_DIR))
+TEST_APP := $(filter $(ROOT)/tests/% $(ROOT)/bench,$(APP_DIR))
 ELF      := $(OUT)/kernel.elf
 IMG      := $(OUT)/$(IMAGE_NAME)
 
@@ -67,7 +68,7 @@ LDFLAGS := -nostdlib -nostartfiles -static -Wl,--gc-sections -Wl,-z,max-page-siz
 	   -Wl,--build-id=none
 LIBS    := -Wl,--start-group $(LIBC) $(NEWLIB)/lib/libm.a $(shell $(CC) -print-libgcc-file-name 2>/dev/null) -Wl,--end-group
 
-.PHONY: all image run debug gdb test deps clean distclean host-test print-qemu
+.PHONY: all image run debug gdb test bench deps clean distclean host-test print-qemu
 all: image
 
 deps:
@@ -120,7 +121,8 @@ ifeq ($(APP_SRCS),)
 endif
 
 # The QEMU command line for this board; tests/run.py reads the same.
-QEMU_CMD = $(QEMU) $(QEMU_ARGS) -kernel $(IMG) -append "maxcpus=$(SMP) $(ARGS)" \
+QEMU_CMD = $(QEMU) $(QEMU_ARGS) -kernel $(IMG) \
+	   -append "maxcpus=$(SMP)$(if $(TRACE), schedtrace=$(TRACE)) $(ARGS)" \
 	   -semihosting-config enable=on,target=native -nic none -nographic -serial mon:stdio
 
 run: image
@@ -143,6 +145,13 @@ test: | deps
 	$(Q)$(MAKE) --no-print-directory BOARD=rpi3 APP=tests/target image
 	$(Q)$(MAKE) --no-print-directory host-test
 	$(Q)python3 tests/run.py --build $(BUILD) --host $(BUILD)/host/results.txt
+
+# Instruction counts per operation on one core (QEMU -icount: deterministic).
+bench: | deps
+	$(Q)$(MAKE) --no-print-directory BOARD=virt APP=bench image
+	$(Q)$(QEMU) -M virt -cpu cortex-a72 -m 512M -smp 1 -icount shift=0,align=off,sleep=off \
+		-kernel $(BUILD)/virt/bench/Image -append "maxcpus=1" -nic none -nographic \
+		-semihosting-config enable=on,target=native | grep '^bench:'
 
 host-test: | deps
 	$(Q)$(MAKE) --no-print-directory -C tests/host BUILD=$(ROOT)/$(BUILD)/host

@@ -275,7 +275,8 @@ def main():
         run_no_semihosting(t, build, "rpi3", None, r"^gometal: system halted, status 3$")
     if sel.search("make run"):
         run_make(t, "make run (demo)", [], True,
-                 [r"^cpus online: 4$", r"^hello from main on cpu 0 of 4$"])
+                 [r"^cpus online: 4$", r"^hello from main \(task 1\) on cpu \d of 4$",
+                  r"^all 16 workers done; per cpu: \d+ \d+ \d+ \d+$"])
         run_make(t, "make run BOARD=rpi3 (demo)", ["BOARD=rpi3"], True,
                  [r"^cpus online: 4$", r"^hello from main"])
         run_make(t, "make run APP=tests/apps/exit3", ["APP=tests/apps/exit3"], False,
