@@ -51,7 +51,7 @@ AOBJS := $(patsubst $(APP_DIR)/%.c,$(OUT)/obj/%.o,$(APP_SRCS))
 # Shared by kernel and programs: the core, no outline atomics (A53/A72 have
 # no LSE), frame pointers for panic backtraces, newlib's headers with
 # per-task reentrancy.
-COMMON := -mcpu=$(BOARD_CPU) -mno-outline-atomics -O2 -g -fno-omit-frame-pointer \
+COMMON := -mcpu=$(BOARD_CPU) -mno-outline-atomics -O2 -g -fno-omit-frame-pointer -fno-pie \
 	  -ffunction-sections -fdata-sections -D__DYNAMIC_REENT__ \
 	  -isystem $(NEWLIB)/include -Iinclude -MMD -MP
 # The kernel's own code: no FP/SIMD (interrupts save only general
@@ -64,7 +64,7 @@ ACFLAGS := $(COMMON) -std=gnu11 -Wall -Wextra \
 	   $(if $(filter $(ROOT)/%,$(APP_DIR)),-Werror) \
 	   $(if $(TEST_APP),-I$(ROOT) -fno-toplevel-reorder)
 # (Test programs under tests/ see kernel headers; TEST()s keep file order.)
-LDFLAGS := -nostdlib -nostartfiles -static -Wl,--gc-sections -Wl,-z,max-page-size=4096 \
+LDFLAGS := -nostdlib -nostartfiles -static -no-pie -Wl,--gc-sections -Wl,-z,max-page-size=4096 \
 	   -Wl,--build-id=none
 LIBS    := -Wl,--start-group $(LIBC) $(NEWLIB)/lib/libm.a $(shell $(CC) -print-libgcc-file-name 2>/dev/null) -Wl,--end-group
 

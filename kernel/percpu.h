@@ -10,6 +10,7 @@
 
 struct _reent;
 struct g;
+struct p;
 
 struct cpu {
 	int id;			/* logical id: 0 is the boot core, dense */
@@ -31,6 +32,7 @@ struct cpu {
 	void *volatile call_arg;
 	struct _reent *reent;	/* newlib state while no task runs here */
 	struct g *curg;		/* the task running here, NULL in the scheduler */
+	struct p *p;		/* this core's P (sched/sched.h), for life */
 } __attribute__((aligned(CPU_SIZE)));
 
 _Static_assert(sizeof(struct cpu) == CPU_SIZE, "CPU_SIZE must match struct cpu");

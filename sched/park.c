@@ -74,18 +74,27 @@ void go_ready(struct g *g)
 
 /* --- yield --- */
 
-/* Go's Gosched: to the back of the global queue, where any core finds it. */
+/*
+ * Go's Gosched: to the back of the global queue, where any core finds it.
+ * When this P has nothing local, schedule() would take the global queue's
+ * head next anyway: do both under one hold of the lock and switch straight
+ * to it (it may be this task again, if it was alone).
+ */
 static void gosched_m(struct g *g)
 {
+	struct p *pp = this_p();
 	g->state = G_RUNNABLE;
-	this_cpu()->curg = 0;
 	if (g->pin >= 0) {
 		pinq_put(&allp[g->pin], g);
-	} else {
-		spin_lock(&sched.lock);
-		globrunq_put(g);
-		spin_unlock(&sched.lock);
+		schedule();
 	}
+	bool local = !runq_empty(&pp->runq) || __atomic_load_n(&pp->npinned, __ATOMIC_RELAXED);
+	spin_lock(&sched.lock);
+	globrunq_put(g);
+	struct g *next = local ? 0 : globrunq_pop();
+	spin_unlock(&sched.lock);
+	if (next)
+		execute(next, false);
 	schedule();
 }
 

@@ -98,6 +98,23 @@ struct g *runq_get(struct runq *q, bool *inherit)
 	}
 }
 
+/* Copies n slots from[h..] to to[at..], in runs that do not wrap. */
+static void copy_slots(struct runq *to, uint32_t at, struct runq *from, uint32_t h, uint32_t n)
+{
+	while (n) {
+		uint32_t s = h % N, d = at % N, run = n;
+		if (run > N - s)
+			run = N - s;
+		if (run > N - d)
+			run = N - d;
+		struct g **src = &from->ring[s], **dst = &to->ring[d];
+		for (uint32_t i = 0; i < run; i++)
+			__atomic_store_n(&dst[i], __atomic_load_n(&src[i], __ATOMIC_RELAXED),
+					 __ATOMIC_RELAXED);
+		h += run, at += run, n -= run;
+	}
+}
+
 /*
  * Copies half of from's ring into `to` starting at to's slot `at` (the
  * thief's tail, not yet published). Returns how many.
@@ -120,8 +137,7 @@ static uint32_t grab(struct runq *from, struct runq *to, uint32_t at, bool take_
 		}
 		if (n > N / 2)
 			continue; /* head and tail read at different times: retry */
-		for (uint32_t i = 0; i < n; i++)
-			slot_store(to, at + i, slot_load(from, h + i));
+		copy_slots(to, at, from, h, n);
 		if (cas_rel(&from->head, h, h + n))
 			return n;
 	}
@@ -140,13 +156,3 @@ struct g *runq_steal(struct runq *to, struct runq *from, bool take_next)
 	return g;
 }
 
-uint32_t runq_len(struct runq *q)
-{
-	uint32_t h = load_acq(&q->head), t = load_acq(&q->tail);
-	return t - h <= N ? t - h : 0;
-}
-
-bool runq_empty(struct runq *q)
-{
-	return runq_len(q) == 0 && !__atomic_load_n(&q->runnext, __ATOMIC_ACQUIRE);
-}

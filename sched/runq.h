@@ -49,5 +49,14 @@ struct g *runq_get(struct runq *q, bool *inherit);
 struct g *runq_steal(struct runq *to, struct runq *from, bool take_next);
 
 /* A snapshot: may be stale by the time the caller looks at it. */
-uint32_t runq_len(struct runq *q);
-bool runq_empty(struct runq *q);
+static inline uint32_t runq_len(struct runq *q)
+{
+	uint32_t h = __atomic_load_n(&q->head, __ATOMIC_ACQUIRE);
+	uint32_t t = __atomic_load_n(&q->tail, __ATOMIC_ACQUIRE);
+	return t - h <= RUNQ_SIZE ? t - h : 0;
+}
+
+static inline bool runq_empty(struct runq *q)
+{
+	return runq_len(q) == 0 && !__atomic_load_n(&q->runnext, __ATOMIC_ACQUIRE);
+}

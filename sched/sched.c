@@ -25,23 +25,13 @@ void sched_init(int nprocs)
 {
 	sched.nprocs = nprocs;
 	for (int i = 0; i < nprocs; i++) {
+		cpus[i].p = &allp[i];
 		allp[i].id = i;
 		allp[i].rand = 0x9e3779b9u * (uint32_t)(i + 1);
 	}
 }
 
 /* --- The global run queue (sched.lock) --- */
-
-void globrunq_put(struct g *g)
-{
-	g->schedlink = 0;
-	if (sched.runq_tail)
-		sched.runq_tail->schedlink = g;
-	else
-		sched.runq_head = g;
-	sched.runq_tail = g;
-	__atomic_store_n(&sched.runqsize, sched.runqsize + 1, __ATOMIC_RELAXED);
-}
 
 void globrunq_put_batch(struct runq_spill *s)
 {
@@ -67,18 +57,12 @@ static struct g *globrunq_get(struct p *pp, int max)
 		n = max;
 	if (n > RUNQ_SIZE / 2)
 		n = RUNQ_SIZE / 2;
-	__atomic_store_n(&sched.runqsize, sched.runqsize - n, __ATOMIC_RELAXED);
-	struct g *g = sched.runq_head;
-	sched.runq_head = g->schedlink;
+	struct g *g = globrunq_pop();
 	while (--n > 0) {
-		struct g *more = sched.runq_head;
-		sched.runq_head = more->schedlink;
 		struct runq_spill spill;
-		if (!runq_put(&pp->runq, more, false, &spill))
+		if (!runq_put(&pp->runq, globrunq_pop(), false, &spill))
 			panic("globrunq_get: local queue overflow"); /* cannot: it was empty */
 	}
-	if (!sched.runq_head)
-		sched.runq_tail = 0;
 	return g;
 }
 
@@ -213,14 +197,14 @@ static struct g *find_runnable(struct p *pp, bool *inherit)
 	}
 }
 
-static void __attribute__((noreturn)) execute(struct g *g, bool inherit)
+void execute(struct g *g, bool inherit)
 {
-	struct p *pp = this_p();
+	struct cpu *c = this_cpu();
 	if (!inherit)
-		pp->schedtick++;
+		c->p->schedtick++;
 	g->state = G_RUNNING;
-	g->cpu = pp->id;
-	this_cpu()->curg = g;
+	g->cpu = c->id;
+	c->curg = g;
 	sched_gogo(&g->ctx);
 }
 

@@ -80,15 +80,40 @@ struct sched {
 extern struct sched sched;
 extern struct p allp[NCPU_MAX];
 
-static inline struct p *this_p(void) { return &allp[cpu_id()]; }
+static inline struct p *this_p(void) { return this_cpu()->p; }
 static inline struct g *getg(void) { return this_cpu()->curg; }
+
+/* The global run queue, sched.lock held: append, and take the head. */
+static inline void globrunq_put(struct g *g)
+{
+	g->schedlink = 0;
+	if (sched.runq_tail)
+		sched.runq_tail->schedlink = g;
+	else
+		sched.runq_head = g;
+	sched.runq_tail = g;
+	__atomic_store_n(&sched.runqsize, sched.runqsize + 1, __ATOMIC_RELAXED);
+}
+
+static inline struct g *globrunq_pop(void)
+{
+	struct g *g = sched.runq_head;
+	if (!g)
+		return 0;
+	sched.runq_head = g->schedlink;
+	if (!sched.runq_head)
+		sched.runq_tail = 0;
+	__atomic_store_n(&sched.runqsize, sched.runqsize - 1, __ATOMIC_RELAXED);
+	return g;
+}
 
 /* sched.c */
 void sched_init(int nprocs);
 void sched_start(void) __attribute__((noreturn));	/* every core, once */
 void schedule(void) __attribute__((noreturn));		/* on the scheduler stack */
-void globrunq_put(struct g *g);				/* sched.lock held */
 void globrunq_put_batch(struct runq_spill *s);		/* takes sched.lock */
+/* Runs g on this core now (schedtick advances unless inherit). */
+void execute(struct g *g, bool inherit) __attribute__((noreturn));
 void runq_put_local(struct p *pp, struct g *g, bool next);
 void pinq_put(struct p *pp, struct g *g);
 
