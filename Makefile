@@ -90,12 +90,12 @@ $(B)/kernel/%.S.o: %.S $(B)/kcflags | deps
 	@$(if $(filter 1,$(V)),,echo "  AS      $<")
 	$(Q)$(CC) $(KCFLAGS) -D__ASSEMBLER__ -c $< -o $@
 
-$(B)/kernel/%.c.o: %.c $(B)/kcflags | $(LIBC)
+$(B)/kernel/%.c.o: %.c $(B)/kcflags $(LIBC)
 	@mkdir -p $(dir $@)
 	@$(if $(filter 1,$(V)),,echo "  CC      $<")
 	$(Q)$(CC) $(KCFLAGS) -c $< -o $@
 
-$(OUT)/obj/%.o: $(APP_DIR)/%.c $(OUT)/acflags | $(LIBC)
+$(OUT)/obj/%.o: $(APP_DIR)/%.c $(OUT)/acflags $(LIBC)
 	@mkdir -p $(dir $@)
 	@$(if $(filter 1,$(V)),,echo "  CC      $<")
 	$(Q)$(CC) $(ACFLAGS) -c $< -o $@

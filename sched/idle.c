@@ -113,6 +113,20 @@ bool any_work(void)
 	return false;
 }
 
+/*
+ * A deadlock only if, under sched.lock, every P is idle, this one is still
+ * on the list (nobody woke it) and no queue holds a task. Without the lock
+ * a P that just went idle could make npidle look full while the work it
+ * added for us is on its way (a false "deadlock!").
+ */
+static bool all_idle_no_work(struct p *pp)
+{
+	spin_lock(&sched.lock);
+	bool dead = sched.npidle == sched.nprocs && pp->idle && !any_work();
+	spin_unlock(&sched.lock);
+	return dead;
+}
+
 void sleep_until_woken(struct p *pp)
 {
 	spin_lock(&sched.lock);
@@ -132,7 +146,8 @@ void sleep_until_woken(struct p *pp)
 		pidle_remove(pp); /* or a waker already did */
 		spin_unlock(&sched.lock);
 	} else {
-		if (__atomic_load_n(&sched.npidle, __ATOMIC_SEQ_CST) == sched.nprocs)
+		if (__atomic_load_n(&sched.npidle, __ATOMIC_SEQ_CST) == sched.nprocs &&
+		    all_idle_no_work(pp))
 			check_dead();
 		irq_disable();
 		while (__atomic_load_n(&pp->idle, __ATOMIC_ACQUIRE)) {

@@ -6,6 +6,7 @@
  */
 #include <gometal.h>
 #include <kernel/panic.h>
+#include <reent.h>
 #include <sched/sched.h>
 
 static void mcall(void (*fn)(struct g *))
@@ -115,7 +116,10 @@ static void goexit_m(struct g *g)
 
 void go_exit(void)
 {
-	must_be_task("go_exit");
+	struct g *g = must_be_task("go_exit");
+	/* Give back what newlib allocated for this task (dtoa's bigints,
+	 * strtok's state...): its record is reused by the next task. */
+	_reclaim_reent(&g->reent);
 	mcall(goexit_m);
 	__builtin_unreachable();
 }

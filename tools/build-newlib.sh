@@ -3,7 +3,9 @@
 # newlib-source tarball, once, into $1 (the Makefile passes build/newlib).
 #
 #  - retargetable locking: newlib calls our __retarget_lock_* (kernel/libc/lock.c)
-#  - __DYNAMIC_REENT__: _REENT is __getreent(), so each task owns errno/stdio
+#  - __DYNAMIC_REENT__: _REENT is __getreent(), so each task owns errno &co
+#  - global stdio streams: one stdin/stdout/stderr for all tasks, locked per
+#    call, instead of three FILEs and buffers allocated for every task
 #  - -mno-outline-atomics: no __aarch64_* helpers (A53/A72 have no LSE)
 #  - no supplied syscalls: _write, _sbrk, _exit... live in kernel/libc/syscalls.c
 set -eu
@@ -23,6 +25,7 @@ t=aarch64-linux-gnu
 	--enable-newlib-retargetable-locking \
 	--enable-newlib-reent-small \
 	--enable-newlib-io-c99-formats --enable-newlib-io-long-long \
+	--enable-newlib-global-stdio-streams \
 	CC_FOR_TARGET=$t-gcc AR_FOR_TARGET=$t-ar AS_FOR_TARGET=$t-as \
 	LD_FOR_TARGET=$t-ld NM_FOR_TARGET=$t-nm RANLIB_FOR_TARGET=$t-ranlib \
 	OBJDUMP_FOR_TARGET=$t-objdump STRIP_FOR_TARGET=$t-strip \
