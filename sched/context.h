@@ -38,6 +38,9 @@ struct g;
  * calls fn(g) there; fn never returns.
  */
 void sched_mcall(struct context *save, void (*fn)(struct g *), struct g *g, uint64_t g0_sp);
+/* Saves the caller into `save`, releases the spinlock word `*lock`, resumes
+ * `load`; returns when something resumes `save`. */
+void sched_switch(struct context *save, const struct context *load, uint32_t *lock);
 /* Go's gogo: resumes the context `load`. Never returns. */
 void sched_gogo(const struct context *load) __attribute__((noreturn));
 /* Where a new task's context first returns to: calls task_main(x19). */

@@ -145,7 +145,6 @@ struct g *g_new(size_t stack, const char *name, int pin, void (*fn)(void *), voi
 	g->alllink = all;
 	g->stack_lo = lo;
 	g->npages = npages;
-	_REENT_INIT_PTR(&g->reent);
 	g->id = __atomic_add_fetch(&next_id, 1, __ATOMIC_RELAXED);
 	g->fn = fn;
 	g->arg = arg;

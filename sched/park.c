@@ -75,33 +75,51 @@ void go_ready(struct g *g)
 
 /* --- yield --- */
 
-/*
- * Go's Gosched: to the back of the global queue, where any core finds it.
- * When this P has nothing local, schedule() would take the global queue's
- * head next anyway: do both under one hold of the lock and switch straight
- * to it (it may be this task again, if it was alone).
- */
+/* Go's Gosched: to the back of the global queue, where any core finds it. */
 static void gosched_m(struct g *g)
 {
-	struct p *pp = this_p();
 	g->state = G_RUNNABLE;
 	if (g->pin >= 0) {
 		pinq_put(&allp[g->pin], g);
-		schedule();
+	} else {
+		spin_lock(&sched.lock);
+		globrunq_put(g);
+		spin_unlock(&sched.lock);
 	}
-	bool local = !runq_empty(&pp->runq) || __atomic_load_n(&pp->npinned, __ATOMIC_RELAXED);
-	spin_lock(&sched.lock);
-	globrunq_put(g);
-	struct g *next = local ? 0 : globrunq_pop();
-	spin_unlock(&sched.lock);
-	if (next)
-		execute(next, false);
 	schedule();
 }
 
+/*
+ * When this P has nothing local (nor pinned), schedule() would take the
+ * global queue's head next anyway. The fast path does it all under one
+ * hold of sched.lock, on this task's own stack: queue ourselves, take the
+ * head, and switch straight to it; the lock is released only once our
+ * context is saved (sched_switch), so no other core can resume us early.
+ * If we were alone, we simply go on.
+ */
 void go_yield(void)
 {
-	mcall(gosched_m);
+	struct g *g = must_be_task("go_yield");
+	struct cpu *c = this_cpu();
+	struct p *pp = c->p;
+	if (g->pin >= 0 || !runq_empty(&pp->runq) ||
+	    __atomic_load_n(&pp->npinned, __ATOMIC_RELAXED)) {
+		mcall(gosched_m);
+		return;
+	}
+	spin_lock(&sched.lock);
+	globrunq_put(g);
+	struct g *next = globrunq_pop();
+	if (next == g) {
+		spin_unlock(&sched.lock);
+		return;
+	}
+	g->state = G_RUNNABLE;
+	pp->schedtick++;
+	next->state = G_RUNNING;
+	next->cpu = c->id;
+	c->curg = next;
+	sched_switch(&g->ctx, &next->ctx, &sched.lock.locked);
 }
 
 /* --- exit --- */
@@ -119,7 +137,8 @@ void go_exit(void)
 	struct g *g = must_be_task("go_exit");
 	/* Give back what newlib allocated for this task (dtoa's bigints,
 	 * strtok's state...): its record is reused by the next task. */
-	_reclaim_reent(&g->reent);
+	if (g->reent_ready)
+		_reclaim_reent(&g->reent);
 	mcall(goexit_m);
 	__builtin_unreachable();
 }

@@ -40,7 +40,8 @@ struct g {
 	struct g *schedlink;	/* run/free/wait lists */
 	struct g *alllink;	/* every task record ever made (allg) */
 	char name[24];
-	struct _reent reent;	/* newlib: errno, stdio of this task */
+	int reent_ready;	/* reent initialised (on the task's first newlib call) */
+	struct _reent reent;	/* newlib: errno and friends of this task */
 };
 
 #define GFREE_LOCAL_MAX	64	/* per-P dead tasks kept before sharing */

@@ -12,11 +12,21 @@
 
 static struct _reent cpu_reent[NCPU_MAX];
 
-/* The running task's, or the core's own in the scheduler and at boot. */
+/*
+ * The running task's, or the core's own in the scheduler and at boot. A
+ * task's is set up on its first use, so tasks that never call newlib (or
+ * touch errno) pay nothing for it, at spawn or at exit.
+ */
 struct _reent *__getreent(void)
 {
 	struct g *g = this_cpu()->curg;
-	return g ? &g->reent : this_cpu()->reent;
+	if (!g)
+		return this_cpu()->reent;
+	if (__builtin_expect(!g->reent_ready, 0)) {
+		_REENT_INIT_PTR(&g->reent);
+		g->reent_ready = 1;
+	}
+	return &g->reent;
 }
 
 void cpu_init_libc(void)
