@@ -6,9 +6,8 @@
  */
 #include <sched/context.h>
 
-	.text
-	.globl	sched_mcall
-sched_mcall:
+	/* The caller's context into the struct context at x0 (x9, x10 clobbered). */
+	.macro	save_context
 	stp	x19, x20, [x0, #CTX_X19 + 0]
 	stp	x21, x22, [x0, #CTX_X19 + 16]
 	stp	x23, x24, [x0, #CTX_X19 + 32]
@@ -24,6 +23,12 @@ sched_mcall:
 	mrs	x9, fpcr
 	mrs	x10, fpsr
 	stp	x9, x10, [x0, #CTX_FPCR]
+	.endm
+
+	.text
+	.globl	sched_mcall
+sched_mcall:
+	save_context
 	mov	sp, x3			/* the scheduler's stack, from its top */
 	mov	x0, x2
 	mov	x29, xzr		/* backtraces end here */
@@ -39,21 +44,7 @@ sched_mcall:
  */
 	.globl	sched_switch
 sched_switch:
-	stp	x19, x20, [x0, #CTX_X19 + 0]
-	stp	x21, x22, [x0, #CTX_X19 + 16]
-	stp	x23, x24, [x0, #CTX_X19 + 32]
-	stp	x25, x26, [x0, #CTX_X19 + 48]
-	stp	x27, x28, [x0, #CTX_X19 + 64]
-	stp	x29, x30, [x0, #CTX_X19 + 80]
-	mov	x9, sp
-	str	x9, [x0, #CTX_SP]
-	stp	d8, d9, [x0, #CTX_D8 + 0]
-	stp	d10, d11, [x0, #CTX_D8 + 16]
-	stp	d12, d13, [x0, #CTX_D8 + 32]
-	stp	d14, d15, [x0, #CTX_D8 + 48]
-	mrs	x9, fpcr
-	mrs	x10, fpsr
-	stp	x9, x10, [x0, #CTX_FPCR]
+	save_context
 	stlr	wzr, [x2]		/* release: the saved context before the unlock */
 	mov	x0, x1
 	/* fall through into sched_gogo */

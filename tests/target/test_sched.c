@@ -284,7 +284,7 @@ TEST(sched, a_200000_task_chain_runs_in_bounded_memory)
  * No lost wake-ups: tasks park themselves on a shared list; waker tasks on
  * every core pop and ready them. Every task must run once and wake once.
  */
-#define LW_TASKS 200000
+#define LW_TASKS 1000000
 #define LW_BATCH 1000
 
 struct lw {
