@@ -186,7 +186,9 @@ TEST(sched, global_queue_is_checked_every_61_ticks)
 	go_yield();
 	int seen = __atomic_load_n(&storm_ran, __ATOMIC_RELAXED);
 	printf("  main ran again after %d of %d tasks\n", seen, total);
-	CHECK(seen < total / 8);
+	/* Measured on one core: 355 with the 61-tick check, 2112 without it
+	 * (main then waits until the local queue first runs dry). */
+	CHECK(seen < 1000);
 	while (__atomic_load_n(&storm_ran, __ATOMIC_RELAXED) < total)
 		go_yield();
 }
