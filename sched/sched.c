@@ -87,13 +87,8 @@ void runq_put_local(struct p *pp, struct g *g, bool next)
 
 void pinq_put(struct p *pp, struct g *g)
 {
-	g->schedlink = 0;
 	spin_lock(&pp->pin_lock);
-	if (pp->pin_tail)
-		pp->pin_tail->schedlink = g;
-	else
-		pp->pin_head = g;
-	pp->pin_tail = g;
+	gq_push(&pp->pinned, g);
 	__atomic_add_fetch(&pp->npinned, 1, __ATOMIC_SEQ_CST);
 	spin_unlock(&pp->pin_lock);
 	if (pp != this_p())
@@ -105,13 +100,9 @@ static struct g *pinq_get(struct p *pp)
 	if (!__atomic_load_n(&pp->npinned, __ATOMIC_ACQUIRE))
 		return 0;
 	spin_lock(&pp->pin_lock);
-	struct g *g = pp->pin_head;
-	if (g) {
-		pp->pin_head = g->schedlink;
-		if (!pp->pin_head)
-			pp->pin_tail = 0;
+	struct g *g = gq_pop(&pp->pinned);
+	if (g)
 		__atomic_sub_fetch(&pp->npinned, 1, __ATOMIC_RELAXED);
-	}
 	spin_unlock(&pp->pin_lock);
 	return g;
 }

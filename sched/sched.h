@@ -44,6 +44,32 @@ struct g {
 	struct _reent reent;	/* newlib: errno and friends of this task */
 };
 
+/* A FIFO of tasks linked through schedlink; its owner's lock protects it. */
+struct gqueue {
+	struct g *head, *tail;
+};
+
+static inline void gq_push(struct gqueue *q, struct g *g)
+{
+	g->schedlink = 0;
+	if (q->tail)
+		q->tail->schedlink = g;
+	else
+		q->head = g;
+	q->tail = g;
+}
+
+static inline struct g *gq_pop(struct gqueue *q)
+{
+	struct g *g = q->head;
+	if (g) {
+		q->head = g->schedlink;
+		if (!q->head)
+			q->tail = 0;
+	}
+	return g;
+}
+
 #define GFREE_LOCAL_MAX	64	/* per-P dead tasks kept before sharing */
 
 /* A core's scheduler state. Fields are the owning core's unless noted. */
@@ -54,8 +80,8 @@ struct p {
 	uint32_t rand;			/* xorshift state for steal order */
 	uintptr_t g0_sp;		/* top of this core's scheduler stack */
 	/* Tasks pinned to this core that are ready: any core pushes. */
-	spinlock_t pin_lock;		/* protects pin_head/pin_tail */
-	struct g *pin_head, *pin_tail;
+	spinlock_t pin_lock;		/* protects pinned */
+	struct gqueue pinned;
 	int npinned;			/* atomic: length of that list */
 	/* Idle bookkeeping, written under sched.lock (idle read atomically). */
 	struct p *idle_link;
@@ -69,7 +95,7 @@ struct p {
 
 struct sched {
 	spinlock_t lock;		/* protects the global queue and the idle list */
-	struct g *runq_head, *runq_tail;
+	struct gqueue runq;
 	int runqsize;			/* atomic reads outside the lock */
 	struct p *pidle;		/* idle Ps */
 	int npidle;			/* atomic reads outside the lock */
@@ -87,24 +113,15 @@ static inline struct g *getg(void) { return this_cpu()->curg; }
 /* The global run queue, sched.lock held: append, and take the head. */
 static inline void globrunq_put(struct g *g)
 {
-	g->schedlink = 0;
-	if (sched.runq_tail)
-		sched.runq_tail->schedlink = g;
-	else
-		sched.runq_head = g;
-	sched.runq_tail = g;
+	gq_push(&sched.runq, g);
 	__atomic_store_n(&sched.runqsize, sched.runqsize + 1, __ATOMIC_RELAXED);
 }
 
 static inline struct g *globrunq_pop(void)
 {
-	struct g *g = sched.runq_head;
-	if (!g)
-		return 0;
-	sched.runq_head = g->schedlink;
-	if (!sched.runq_head)
-		sched.runq_tail = 0;
-	__atomic_store_n(&sched.runqsize, sched.runqsize - 1, __ATOMIC_RELAXED);
+	struct g *g = gq_pop(&sched.runq);
+	if (g)
+		__atomic_store_n(&sched.runqsize, sched.runqsize - 1, __ATOMIC_RELAXED);
 	return g;
 }
 

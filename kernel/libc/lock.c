@@ -24,7 +24,7 @@ struct __lock {
 	spinlock_t guard;
 	uintptr_t owner;	/* a struct g *, a core token (odd), or 0 if free */
 	int depth;		/* recursion depth of the owner */
-	struct g *head, *tail;	/* parked waiters, FIFO */
+	struct gqueue waiters;	/* parked, first come first served */
 };
 
 /* The static locks newlib names (newlib/libc/misc/lock.c). */
@@ -82,12 +82,7 @@ void __retarget_lock_acquire_recursive(_LOCK_T l)
 		spin_unlock(&l->guard); /* no task to park: spin */
 		cpu_relax();
 	}
-	g->schedlink = 0;
-	if (l->tail)
-		l->tail->schedlink = g;
-	else
-		l->head = g;
-	l->tail = g;
+	gq_push(&l->waiters, g);
 	go_park(park_unlock_spin, &l->guard, "newlib lock");
 	/* Handed over: owner == g, depth == 1. */
 }
@@ -112,11 +107,8 @@ void __retarget_lock_release_recursive(_LOCK_T l)
 	if (--l->depth > 0)
 		return;
 	spin_lock(&l->guard);
-	struct g *w = l->head;
+	struct g *w = gq_pop(&l->waiters);
 	if (w) {
-		l->head = w->schedlink;
-		if (!l->head)
-			l->tail = 0;
 		set_owner(l, (uintptr_t)w);
 		l->depth = 1;
 	} else {
