@@ -49,9 +49,12 @@ KOBJS := $(patsubst %,$(B)/kernel/%.o,$(KSRCS))
 AOBJS := $(patsubst $(APP_DIR)/%.c,$(OUT)/obj/%.o,$(APP_SRCS))
 
 # Shared by kernel and programs: the core, no outline atomics (A53/A72 have
-# no LSE), frame pointers for panic backtraces, newlib's headers with
-# per-task reentrancy.
+# no LSE), frame pointers for panic backtraces, stack-clash probes (a frame
+# bigger than a page touches each page, so it cannot jump a 4 KiB guard
+# page; GCC assumes a 64 KiB guard on AArch64 unless told),
+# newlib's headers with per-task reentrancy.
 COMMON := -mcpu=$(BOARD_CPU) -mno-outline-atomics -O2 -g -fno-omit-frame-pointer -fno-pie \
+	  -fstack-clash-protection --param stack-clash-protection-guard-size=12 \
 	  -ffunction-sections -fdata-sections -D__DYNAMIC_REENT__ \
 	  -isystem $(NEWLIB)/include -Iinclude -MMD -MP
 # The kernel's own code: no FP/SIMD (interrupts save only general

@@ -46,6 +46,7 @@ CRASHES = [
     ("execute_data", ["virt"], PANIC + r"instruction abort at 0x\w+ \(permission fault", 2),
     ("stack_overflow", ["virt", "rpi3"],
      r"^panic: stack overflow in task 1 \(main\) on cpu \d+ \(data abort at 0x", 2),
+    ("huge_frame", ["virt"], r"^panic: stack overflow in task 1 \(main\) on cpu \d+ \(data abort at 0x", 2),
     ("explicit_panic", ["virt"], PANIC + r"test panic 42$(?s:.*)^  other cores stopped: 3 of 3$", 2),
     ("failed_assert", ["virt"], PANIC + r"assertion failed: zero == 1", 2),
     ("secondary_null_deref", ["virt", "rpi3"],

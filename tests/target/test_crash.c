@@ -46,6 +46,19 @@ CRASH(stack_overflow)
 	depth(1 << 20);
 }
 
+/* A frame far bigger than the guard page: the probes still hit it. */
+static int __attribute__((noinline)) huge_frame(int i)
+{
+	volatile char big[64 * 1024];
+	big[i] = 1;
+	return big[i + 1];
+}
+
+CRASH(huge_frame)
+{
+	huge_frame((int)zero);
+}
+
 CRASH(explicit_panic)
 {
 	panic("test panic %d", 42);
