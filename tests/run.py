@@ -16,7 +16,7 @@ import threading
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-TIMEOUT = int(os.environ.get("GOMETAL_TEST_TIMEOUT", "120"))
+TIMEOUT = int(os.environ.get("GOMETAL_TEST_TIMEOUT", "300"))  # a hang, not a slow run (8 vCPUs on 2 host cores)
 TAIL = 25
 
 # (label, board, smp, make variables, boot arguments, cpus expected online)
