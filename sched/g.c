@@ -171,12 +171,13 @@ static long spawn(size_t stack, const char *name, int pin, void (*fn)(void *), v
 	long id = g->id;
 	/* As Go's newproc: the new task goes to runnext, so the spawner's
 	 * next block or yield runs it on this core, warm. */
-	if (pin >= 0)
-		pinq_put(&allp[pin], g);
-	else
+	if (pin >= 0) {
+		pinq_put(&allp[pin], g); /* wakes that core if it sleeps */
+	} else {
 		runq_put_local(this_p(), g, true);
-	if (__atomic_load_n(&sched.started, __ATOMIC_RELAXED))
-		wakep();
+		if (__atomic_load_n(&sched.started, __ATOMIC_RELAXED))
+			wakep();
+	}
 	return id;
 }
 

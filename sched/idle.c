@@ -102,14 +102,22 @@ void wake_p(struct p *pp)
 		ipi_send(pp->id, IPI_RESCHED);
 }
 
-bool any_work(void)
+/*
+ * Work that pp could run: the global queue, any run queue (to steal), its
+ * own pinned tasks. Other Ps' pinned tasks are not ours to run (their
+ * pusher wakes their core); with `all_pinned` they count too, for the
+ * deadlock check.
+ */
+bool any_work(struct p *pp, bool all_pinned)
 {
 	if (__atomic_load_n(&sched.runqsize, __ATOMIC_ACQUIRE))
 		return true;
-	for (int i = 0; i < sched.nprocs; i++)
-		if (!runq_empty(&allp[i].runq) ||
-		    __atomic_load_n(&allp[i].npinned, __ATOMIC_ACQUIRE))
+	for (int i = 0; i < sched.nprocs; i++) {
+		struct p *q = &allp[i];
+		if (!runq_empty(&q->runq) ||
+		    ((all_pinned || q == pp) && __atomic_load_n(&q->npinned, __ATOMIC_ACQUIRE)))
 			return true;
+	}
 	return false;
 }
 
@@ -122,7 +130,7 @@ bool any_work(void)
 static bool all_idle_no_work(struct p *pp)
 {
 	spin_lock(&sched.lock);
-	bool dead = sched.npidle == sched.nprocs && pp->idle && !any_work();
+	bool dead = sched.npidle == sched.nprocs && pp->idle && !any_work(pp, true);
 	spin_unlock(&sched.lock);
 	return dead;
 }
@@ -141,7 +149,7 @@ void sleep_until_woken(struct p *pp)
 		__atomic_sub_fetch(&sched.nmspinning, 1, __ATOMIC_SEQ_CST);
 	}
 	__atomic_thread_fence(__ATOMIC_SEQ_CST); /* npidle, nmspinning before the re-check */
-	if (any_work()) {
+	if (any_work(pp, false)) {
 		spin_lock(&sched.lock);
 		pidle_remove(pp); /* or a waker already did */
 		spin_unlock(&sched.lock);

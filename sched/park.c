@@ -62,15 +62,17 @@ bool park_unlock_spin(struct g *g, void *lock)
 
 void go_ready(struct g *g)
 {
-	if (g->state != G_WAITING)
+	int waiting = G_WAITING;
+	if (!__atomic_compare_exchange_n(&g->state, &waiting, G_RUNNABLE, false, __ATOMIC_RELAXED,
+					 __ATOMIC_RELAXED))
 		panic("go_ready: task %ld (%s) is not waiting (state %d)", g->id, g->name,
-		      g->state);
-	g->state = G_RUNNABLE;
-	if (g->pin >= 0)
-		pinq_put(&allp[g->pin], g);
-	else
+		      waiting);
+	if (g->pin >= 0) {
+		pinq_put(&allp[g->pin], g); /* wakes that core if it sleeps */
+	} else {
 		runq_put_local(this_p(), g, true);
-	wakep();
+		wakep();
+	}
 }
 
 /* --- yield --- */
@@ -85,13 +87,14 @@ static void gosched_m(struct g *g)
 		spin_lock(&sched.lock);
 		globrunq_put(g);
 		spin_unlock(&sched.lock);
+		wakep(); /* an idle core may take it before this one is free */
 	}
 	schedule();
 }
 
 /*
- * When this P has nothing local (nor pinned), schedule() would take the
- * global queue's head next anyway. The fast path does it all under one
+ * When this P has nothing local (nor pinned) and no P is idle, schedule()
+ * would take the global queue's head next anyway. The fast path does it all under one
  * hold of sched.lock, on this task's own stack: queue ourselves, take the
  * head, and switch straight to it; the lock is released only once our
  * context is saved (sched_switch), so no other core can resume us early.
@@ -108,6 +111,14 @@ void go_yield(void)
 		return;
 	}
 	spin_lock(&sched.lock);
+	/* The idle list only changes under this lock: with no idle P now, a
+	 * P that goes idle later finds us in the queue (sched/idle.c); with
+	 * one, take the slow path, which wakes it. */
+	if (sched.npidle) {
+		spin_unlock(&sched.lock);
+		mcall(gosched_m);
+		return;
+	}
 	globrunq_put(g);
 	struct g *next = globrunq_pop();
 	if (next == g) {

@@ -48,15 +48,29 @@ struct g *runq_get(struct runq *q, bool *inherit);
  */
 struct g *runq_steal(struct runq *to, struct runq *from, bool take_next);
 
-/* A snapshot: may be stale by the time the caller looks at it. */
+/*
+ * Snapshots, possibly stale by the time the caller looks. Each reads tail
+ * twice so that head, tail (and runnext) belong to one moment: a thief
+ * moving head and the owner moving tail in between could otherwise make
+ * a non-empty queue look empty (Go's runqempty).
+ */
 static inline uint32_t runq_len(struct runq *q)
 {
-	uint32_t h = __atomic_load_n(&q->head, __ATOMIC_ACQUIRE);
-	uint32_t t = __atomic_load_n(&q->tail, __ATOMIC_ACQUIRE);
-	return t - h <= RUNQ_SIZE ? t - h : 0;
+	for (;;) {
+		uint32_t t = __atomic_load_n(&q->tail, __ATOMIC_ACQUIRE);
+		uint32_t h = __atomic_load_n(&q->head, __ATOMIC_ACQUIRE);
+		if (t == __atomic_load_n(&q->tail, __ATOMIC_ACQUIRE) && t - h <= RUNQ_SIZE)
+			return t - h;
+	}
 }
 
 static inline bool runq_empty(struct runq *q)
 {
-	return runq_len(q) == 0 && !__atomic_load_n(&q->runnext, __ATOMIC_ACQUIRE);
+	for (;;) {
+		uint32_t h = __atomic_load_n(&q->head, __ATOMIC_ACQUIRE);
+		uint32_t t = __atomic_load_n(&q->tail, __ATOMIC_ACQUIRE);
+		struct g *next = __atomic_load_n(&q->runnext, __ATOMIC_ACQUIRE);
+		if (t == __atomic_load_n(&q->tail, __ATOMIC_ACQUIRE))
+			return h == t && !next;
+	}
 }

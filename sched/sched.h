@@ -142,7 +142,7 @@ void pidle_put(struct p *pp);	/* sched.lock held */
 struct p *pidle_get(void);	/* sched.lock held */
 bool pidle_remove(struct p *pp);/* sched.lock held */
 void sleep_until_woken(struct p *pp);
-bool any_work(void);
+bool any_work(struct p *pp, bool all_pinned);
 
 /* g.c */
 struct g *g_new(size_t stack, const char *name, int pin, void (*fn)(void *), void *arg,
