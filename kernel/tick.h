@@ -1,7 +1,8 @@
 /*
- * A periodic tick on one core's own timer, counted in cpus[n].timer_ticks.
- * The preemption issue replaces it with the scheduler's quantum and timers;
- * for now it proves that every core takes its own timer interrupt.
+ * A periodic tick on one core's own timer, counted in cpus[n].timer_ticks:
+ * the tests use it to show every core takes its own timer interrupt, and
+ * schedtrace prints from it. The preemption issue brings the scheduler's
+ * quantum and per-P timers, which will own the timer instead.
  */
 #pragma once
 #include <stdint.h>
