@@ -16,8 +16,6 @@
 #include <drivers/smp/smp.h>
 #include <drivers/timer/generic_timer.h>
 #include <kernel/cmdline.h>
-#include <kernel/ipi.h>
-#include <kernel/panic.h>
 #include <kernel/percpu.h>
 #include <kernel/platform.h>
 #include <kernel/printk.h>

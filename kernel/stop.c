@@ -3,7 +3,6 @@
  * come here. The first core to stop the system wins; any other core that
  * tries meanwhile just parks.
  */
-#include <boot/bootparams.h>
 #include <boot/mmu.h>
 #include <drivers/semihost/semihost.h>
 #include <drivers/smp/smp.h>

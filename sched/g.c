@@ -128,17 +128,14 @@ void task_main(struct g *g)
 	go_exit();
 }
 
-struct g *g_new(size_t stack, const char *name, int pin, void (*fn)(void *), void *arg,
-		int *err)
+struct g *g_new(size_t stack, const char *name, int pin, void (*fn)(void *), void *arg)
 {
 	size_t npages = pages_for(stack ? stack + sizeof(struct g) : STACK_DEFAULT);
 	struct g *g = gfget(this_p(), npages);
 	if (!g)
 		g = g_alloc(npages);
-	if (!g) {
-		*err = -ENOMEM;
+	if (!g)
 		return 0;
-	}
 	struct g *all = g->alllink;
 	uintptr_t lo = g->stack_lo;
 	memset(g, 0, offsetof(struct g, reent));
@@ -164,20 +161,11 @@ static long spawn(size_t stack, const char *name, int pin, void (*fn)(void *), v
 		panic("go: nil function");
 	if (pin < -1 || pin >= sched.nprocs)
 		panic("go: cpu %d to pin to does not exist (%d cores online)", pin, sched.nprocs);
-	int err = 0;
-	struct g *g = g_new(stack, name, pin, fn, arg, &err);
+	struct g *g = g_new(stack, name, pin, fn, arg);
 	if (!g)
-		return err;
-	long id = g->id;
-	/* As Go's newproc: the new task goes to runnext, so the spawner's
-	 * next block or yield runs it on this core, warm. */
-	if (pin >= 0) {
-		pinq_put(&allp[pin], g); /* wakes that core if it sleeps */
-	} else {
-		runq_put_local(this_p(), g, true);
-		if (__atomic_load_n(&sched.started, __ATOMIC_RELAXED))
-			wakep();
-	}
+		return -ENOMEM;
+	long id = g->id; /* read before another core can run it and exit */
+	ready_put(g);	/* as Go's newproc: to runnext, the spawner's core, warm */
 	return id;
 }
 

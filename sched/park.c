@@ -67,12 +67,7 @@ void go_ready(struct g *g)
 					 __ATOMIC_RELAXED))
 		panic("go_ready: task %ld (%s) is not waiting (state %d)", g->id, g->name,
 		      waiting);
-	if (g->pin >= 0) {
-		pinq_put(&allp[g->pin], g); /* wakes that core if it sleeps */
-	} else {
-		runq_put_local(this_p(), g, true);
-		wakep();
-	}
+	ready_put(g);
 }
 
 /* --- yield --- */

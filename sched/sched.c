@@ -85,6 +85,23 @@ void runq_put_local(struct p *pp, struct g *g, bool next)
 		globrunq_put_batch(&spill);
 }
 
+/*
+ * Where a task that just became runnable goes: a pinned one to its core's
+ * pinned list (which wakes that core), any other to this core's runnext,
+ * as Go's runqput(pp, gp, true), so it runs next here, warm; then an idle
+ * core is woken to pick up whatever this one cannot get to.
+ */
+void ready_put(struct g *g)
+{
+	if (g->pin >= 0) {
+		pinq_put(&allp[g->pin], g);
+		return;
+	}
+	runq_put_local(this_p(), g, true);
+	if (__atomic_load_n(&sched.started, __ATOMIC_RELAXED))
+		wakep();
+}
+
 void pinq_put(struct p *pp, struct g *g)
 {
 	spin_lock(&pp->pin_lock);

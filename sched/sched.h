@@ -134,6 +134,7 @@ void globrunq_put_batch(struct runq_spill *s);		/* takes sched.lock */
 void execute(struct g *g, bool inherit) __attribute__((noreturn));
 void runq_put_local(struct p *pp, struct g *g, bool next);
 void pinq_put(struct p *pp, struct g *g);
+void ready_put(struct g *g);	/* a new or readied task: runnext or its pinned list */
 
 /* idle.c */
 void wakep(void);
@@ -145,8 +146,8 @@ void sleep_until_woken(struct p *pp);
 bool any_work(struct p *pp, bool all_pinned);
 
 /* g.c */
-struct g *g_new(size_t stack, const char *name, int pin, void (*fn)(void *), void *arg,
-		int *err);
+/* A runnable task record, not yet queued; NULL when out of memory. */
+struct g *g_new(size_t stack, const char *name, int pin, void (*fn)(void *), void *arg);
 void g_free(struct p *pp, struct g *g);
 extern struct g *allg;
 extern spinlock_t allg_lock;

@@ -27,11 +27,6 @@ bool semihost_fault(uint64_t pc)
 	return true;
 }
 
-bool semihost_present(void)
-{
-	return !absent;
-}
-
 void semihost_exit(int status)
 {
 	if (absent)

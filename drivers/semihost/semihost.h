@@ -8,7 +8,6 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-bool semihost_present(void);
 /* Reports the exit status to the host; returns only if there is no host. */
 void semihost_exit(int status);
 /* Called by the undefined-instruction handler: true if `pc` is our
