@@ -1,6 +1,7 @@
 # gometal: one entry point.
 #
 #   make run   [BOARD=virt|rpi3] [SMP=N] [APP=dir] [GIC=3] [EL2=1] [TRACE=ms] [ARGS="k=v ..."]
+#              [QUANTUM_US=us] [FPSAVE=eager|lazy]
 #   make test  every on-target suite on every board and SMP setting, host tests
 #   make bench                scheduler costs in instructions per operation (QEMU -icount)
 #   make debug / make gdb     QEMU halted with its GDB stub / attach gdb-multiarch
@@ -16,6 +17,20 @@ SMP   ?= 4
 APP   ?= apps/hello
 ARGS  ?=
 V     ?= 0
+# Kernel build options; a non-default one builds into its own directory
+# (build/virt-q50/, build/virt-fplazy/) so variants do not rebuild each other.
+QUANTUM_US ?=
+FPSAVE ?= eager
+ifeq ($(filter eager lazy,$(FPSAVE)),)
+$(error FPSAVE=$(FPSAVE): eager or lazy)
+endif
+ifneq ($(QUANTUM_US),)
+ifeq ($(shell [ "$(QUANTUM_US)" -ge 0 ] 2>/dev/null && echo ok),)
+$(error QUANTUM_US=$(QUANTUM_US): a number of microseconds, 0 for no preemption)
+endif
+endif
+VARIANT := $(if $(QUANTUM_US),-q$(QUANTUM_US))$(if $(filter lazy,$(FPSAVE)),-fplazy)
+KDEFS   := $(if $(QUANTUM_US),-DQUANTUM_US=$(QUANTUM_US)) $(if $(filter lazy,$(FPSAVE)),-DFPSAVE_LAZY)
 
 comma := ,
 .DELETE_ON_ERROR:
@@ -31,7 +46,7 @@ NM      := $(CROSS)nm
 QEMU    := qemu-system-aarch64
 
 BUILD   := build
-B       := $(BUILD)/$(BOARD)
+B       := $(BUILD)/$(BOARD)$(VARIANT)
 NEWLIB  := $(BUILD)/newlib
 LIBC    := $(NEWLIB)/lib/libc.a
 
@@ -61,7 +76,7 @@ COMMON := -mcpu=$(BOARD_CPU) -mno-outline-atomics -O2 -g -fno-omit-frame-pointer
 # registers), no unaligned accesses (it runs with the MMU off at first),
 # no memset/memcpy conjured from loops.
 KCFLAGS := $(COMMON) -std=gnu11 -I. -ffreestanding -mgeneral-regs-only -mstrict-align \
-	   -fno-tree-loop-distribute-patterns -Wall -Wextra -Werror
+	   -fno-tree-loop-distribute-patterns -Wall -Wextra -Werror $(KDEFS)
 # Programs may use FP and SIMD. In-tree ones are held to -Werror.
 ACFLAGS := $(COMMON) -std=gnu11 -Wall -Wextra \
 	   $(if $(filter $(ROOT)/%,$(APP_DIR)),-Werror) \
@@ -146,6 +161,8 @@ print-qemu:
 test: | deps
 	$(Q)$(MAKE) --no-print-directory BOARD=virt APP=tests/target image
 	$(Q)$(MAKE) --no-print-directory BOARD=rpi3 APP=tests/target image
+	$(Q)$(MAKE) --no-print-directory BOARD=virt APP=tests/target QUANTUM_US=50 image
+	$(Q)$(MAKE) --no-print-directory BOARD=virt APP=tests/target FPSAVE=lazy image
 	$(Q)$(MAKE) --no-print-directory host-test
 	$(Q)python3 tests/run.py --build $(BUILD) --host $(BUILD)/host/results.txt
 

@@ -105,6 +105,7 @@
 	mov	x2, #CPU_SIZE
 	madd	x1, x0, x2, x1
 	msr	tpidr_el1, x1
+	msr	tpidr_el0, xzr		/* no task yet (sched/sched.h getg) */
 	adr_l	x1, vectors
 	msr	vbar_el1, x1
 	mov	x1, #CPACR_FPEN

@@ -6,9 +6,10 @@
  * exception handler, anything from EL0) is unexpected and panics.
  */
 #include <kernel/frame.h>
+#include <kernel/fpsave.h>
 
-	.macro	save_frame
-	sub	sp, sp, #FRAME_SIZE
+	.macro	save_frame size=FRAME_SIZE
+	sub	sp, sp, #\size
 	stp	x0, x1, [sp, #FRAME_X(0)]
 	stp	x2, x3, [sp, #FRAME_X(2)]
 	stp	x4, x5, [sp, #FRAME_X(4)]
@@ -34,7 +35,7 @@
 	stp	x24, x25, [sp, #FRAME_ESR]
 	.endm
 
-	.macro	restore_frame
+	.macro	restore_frame size=FRAME_SIZE
 	ldp	x22, x23, [sp, #FRAME_ELR]
 	msr	elr_el1, x22
 	msr	spsr_el1, x23
@@ -55,7 +56,7 @@
 	ldp	x24, x25, [sp, #FRAME_X(24)]
 	ldp	x26, x27, [sp, #FRAME_X(26)]
 	ldp	x28, x29, [sp, #FRAME_X(28)]
-	add	sp, sp, #FRAME_SIZE
+	add	sp, sp, #\size
 	eret
 	.endm
 
@@ -106,11 +107,50 @@ el1_sp0_sync:
 	bl	exc_sync
 	b	exc_return
 
+/*
+ * An interrupt. exc_irq() returns the task to preempt, or NULL to go back
+ * to whatever was interrupted. FP/SIMD registers: see kernel/frame.h.
+ */
 el1_sp0_irq:
-	save_frame
+	save_frame IRQ_FRAME_SIZE
+#ifndef FPSAVE_LAZY
+	save_fp	sp
+#endif
 	mov	x0, sp
 	bl	exc_irq
-	b	exc_return
+	cbnz	x0, irq_preempt
+#ifndef FPSAVE_LAZY
+	restore_fp sp
+#endif
+	restore_frame IRQ_FRAME_SIZE
+
+/*
+ * Preempt the task x0: its whole frame goes onto its own stack
+ * (preempt_save, which returns the top of this core's scheduler stack),
+ * the exception stack is emptied, and the exception "returns" into
+ * preempt_m(task) on the scheduler stack with IRQs still masked. The task
+ * resumes later through preempt_resume (sched/switch.S).
+ */
+irq_preempt:
+#ifdef FPSAVE_LAZY
+	save_fp	sp			/* the handler left them untouched */
+#endif
+	mov	x19, x0
+	mov	x1, x0
+	mov	x0, sp
+	bl	preempt_save
+	msr	sp_el0, x0
+	adrp	x1, preempt_m
+	add	x1, x1, :lo12:preempt_m
+	msr	elr_el1, x1
+	ldr	x1, [sp, #FRAME_SPSR]
+	orr	x1, x1, #PSR_I
+	msr	spsr_el1, x1
+	add	sp, sp, #IRQ_FRAME_SIZE
+	mov	x0, x19
+	mov	x29, xzr		/* backtraces end in preempt_m */
+	mov	x30, xzr
+	eret
 
 	vbad	el1_sp0_fiq, EXC_FIQ, FROM_EL1_SP0
 	vbad	el1_sp0_serror, EXC_SERROR, FROM_EL1_SP0

@@ -1,9 +1,9 @@
 /*
  * Interrupt dispatch: the controller says which interrupt, we run its
- * handler. Handlers run on the core's exception stack with IRQs masked.
- * Only general-purpose registers are saved on entry, so nothing reachable
- * from here may touch FP/SIMD registers (the kernel is built with
- * -mgeneral-regs-only, and no handler calls newlib).
+ * handler. Handlers run on the core's exception stack with IRQs masked and
+ * TPIDR_EL0 cleared, so that spinlocks they take do not count against the
+ * interrupted task (kernel/preempt.h). The timer interrupt may ask to
+ * preempt that task (sched/preempt.c); boot/vectors.S then switches.
  */
 #include <drivers/irq/irqchip.h>
 #include <drivers/timer/generic_timer.h>
@@ -11,12 +11,13 @@
 #include <kernel/ipi.h>
 #include <kernel/percpu.h>
 #include <kernel/platform.h>
-#include <kernel/tick.h>
+#include <sched/sched.h>
 
-void exc_irq(struct frame *f)
+struct g *exc_irq(struct irq_frame *f)
 {
-	(void)f;
 	struct cpu *c = this_cpu();
+	struct g *g = getg(), *preempt = 0;
+	write_tpidr_el0(0);
 	for (;;) {
 		unsigned irq = plat.irqchip->ack();
 		if (irq == IRQ_NONE)
@@ -24,9 +25,11 @@ void exc_irq(struct frame *f)
 		unsigned id = irq & 0x3ff; /* GICv2 puts the SGI source in 12:10 */
 		c->irqs++;
 		if (id == IRQ_VTIMER)
-			tick_irq();
+			preempt = preempt_tick(&f->f, g);
 		else if (id < NR_IPI)
 			ipi_handle((int)id);
 		plat.irqchip->eoi(irq);
 	}
+	write_tpidr_el0((uint64_t)g);
+	return preempt;
 }

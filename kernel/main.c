@@ -59,6 +59,7 @@ void kernel_main(uint64_t dtb, uint64_t entry_el)
 
 	/* main is the first task; every core then enters its scheduler. */
 	sched_init(ncpu_online);
+	preempt_init();
 	static const go_attr_t main_attr = {.name = "main", .cpu = -1};
 	if (go_with(&main_attr, main_task, 0) < 0)
 		panic("no memory for the main task");

@@ -20,9 +20,6 @@ struct cpu {
 	volatile int stopped;	/* set by the core when it parks for good */
 	uint64_t irqs;		/* interrupts taken */
 	uint64_t timer_ticks;	/* timer interrupts taken */
-	uint64_t timer_period;	/* counter ticks between test ticks, 0 = off */
-	uint64_t timer_limit;	/* stop the periodic tick after this many */
-	void (*tick_fn)(void);	/* called on each tick (schedtrace) */
 	volatile uint64_t ipis[16]; /* IPI interrupts taken, per IPI number */
 	uint64_t ping_pending;	/* IPI_PING senders' bits, set by them (atomic) */
 	uint64_t ping_seen;	/* senders whose ping this core has handled */
@@ -31,7 +28,8 @@ struct cpu {
 	void (*volatile call_fn)(void *);
 	void *volatile call_arg;
 	struct _reent *reent;	/* newlib state while no task runs here */
-	struct g *curg;		/* the task running here, NULL in the scheduler */
+	struct g *curg;		/* the task running here, NULL in the scheduler
+				 * (also in TPIDR_EL0: sched/sched.h set_curg) */
 	struct p *p;		/* this core's P (sched/sched.h), for life */
 } __attribute__((aligned(CPU_SIZE)));
 

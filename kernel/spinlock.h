@@ -21,6 +21,7 @@
  * ThreadSanitizer.
  */
 #pragma once
+#include <kernel/preempt.h>
 #include <stdint.h>
 
 typedef struct {
@@ -36,21 +37,50 @@ typedef struct {
 #define spin_pause() sched_yield()
 #endif
 
-static inline int spin_trylock(spinlock_t *l)
+/* The lock word alone, without the preemption-off region: for code that
+ * accounts for the region itself (sched/park.c). */
+static inline int spin_trylock_raw(spinlock_t *l)
 {
 	return __atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE) == 0;
 }
 
-static inline void spin_lock(spinlock_t *l)
+static inline void spin_lock_raw(spinlock_t *l)
 {
-	while (!spin_trylock(l))
+	while (!spin_trylock_raw(l))
 		while (__atomic_load_n(&l->locked, __ATOMIC_RELAXED))
 			spin_pause();
 }
 
-static inline void spin_unlock(spinlock_t *l)
+static inline void spin_unlock_raw(spinlock_t *l)
 {
 	__atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
+}
+
+/*
+ * A task holding a spinlock is not preempted (kernel/preempt.h): a core
+ * that waits for the lock would otherwise spin until the holder's next
+ * time slice, and the scheduler's own locks would deadlock against the
+ * preemption path that takes them.
+ */
+static inline int spin_trylock(spinlock_t *l)
+{
+	preempt_disable();
+	if (spin_trylock_raw(l))
+		return 1;
+	preempt_enable();
+	return 0;
+}
+
+static inline void spin_lock(spinlock_t *l)
+{
+	preempt_disable();
+	spin_lock_raw(l);
+}
+
+static inline void spin_unlock(spinlock_t *l)
+{
+	spin_unlock_raw(l);
+	preempt_enable();
 }
 
 static inline int spin_is_locked(spinlock_t *l)

@@ -20,6 +20,7 @@
 
 SYSREG_RW(mpidr, mpidr_el1)
 SYSREG_RW(tpidr_el1, tpidr_el1)
+SYSREG_RW(tpidr_el0, tpidr_el0)
 SYSREG_RW(daif, daif)
 SYSREG_RW(esr, esr_el1)
 SYSREG_RW(far, far_el1)

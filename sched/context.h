@@ -45,4 +45,6 @@ void sched_switch(struct context *save, const struct context *load, uint32_t *lo
 void sched_gogo(const struct context *load) __attribute__((noreturn));
 /* Where a new task's context first returns to: calls task_main(x19). */
 void task_trampoline(void);
+/* Where a preempted task resumes: restores its interrupt frame (sched/preempt.c). */
+void preempt_resume(void);
 #endif

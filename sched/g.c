@@ -161,7 +161,9 @@ static long spawn(size_t stack, const char *name, int pin, void (*fn)(void *), v
 		panic("go: nil function");
 	if (pin < -1 || pin >= sched.nprocs)
 		panic("go: cpu %d to pin to does not exist (%d cores online)", pin, sched.nprocs);
+	preempt_disable(); /* g_new takes from this P's free list */
 	struct g *g = g_new(stack, name, pin, fn, arg);
+	preempt_enable();
 	if (!g)
 		return -ENOMEM;
 	long id = g->id; /* read before another core can run it and exit */

@@ -19,7 +19,13 @@
  * The sleep itself masks IRQs between the last look at `idle` and WFI: a
  * wake-up IPI that arrives in between stays pending and ends the WFI. Other
  * interrupts are let in after each WFI.
+ *
+ * Timers: a sleeping core's compare register holds its P's earliest timer
+ * (or nothing: then no timer interrupt comes, tickless). When it fires the
+ * core takes itself off the idle list and runs it. The program is
+ * deadlocked only if no live (non-daemon) timer is queued anywhere either.
  */
+#include <drivers/timer/generic_timer.h>
 #include <kernel/ipi.h>
 #include <sched/sched.h>
 
@@ -130,7 +136,8 @@ bool any_work(struct p *pp, bool all_pinned)
 static bool all_idle_no_work(struct p *pp)
 {
 	spin_lock(&sched.lock);
-	bool dead = sched.npidle == sched.nprocs && pp->idle && !any_work(pp, true);
+	bool dead = sched.npidle == sched.nprocs && pp->idle && !any_work(pp, true) &&
+		    !timers_live();
 	spin_unlock(&sched.lock);
 	return dead;
 }
@@ -159,6 +166,13 @@ void sleep_until_woken(struct p *pp)
 			check_dead();
 		irq_disable();
 		while (__atomic_load_n(&pp->idle, __ATOMIC_ACQUIRE)) {
+			if (timers_when(pp) <= timer_count()) {
+				spin_lock(&sched.lock);
+				pidle_remove(pp); /* or a waker already did */
+				spin_unlock(&sched.lock);
+				break;
+			}
+			timer_program_idle(pp);
 			wfi();
 			/* Let the interrupt that ended WFI run (a timer, an
 			 * smp_call), then look again with IRQs masked. */

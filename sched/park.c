@@ -6,13 +6,21 @@
  */
 #include <gometal.h>
 #include <kernel/panic.h>
+#include <drivers/timer/generic_timer.h>
 #include <reent.h>
 #include <sched/sched.h>
 
-static void mcall(void (*fn)(struct g *))
+/*
+ * Preemption is off from here until the task runs again (its count goes
+ * 0 -> 1 here, and back when it resumes): the timer interrupt must not
+ * save a frame over the context sched_mcall is saving.
+ */
+void mcall(void (*fn)(struct g *))
 {
 	struct g *g = getg();
+	preempt_disable();
 	sched_mcall(&g->ctx, fn, g, this_p()->g0_sp);
+	preempt_enable();
 }
 
 static struct g *must_be_task(const char *what)
@@ -30,13 +38,13 @@ static bool (*park_fn[NCPU_MAX])(struct g *, void *);
 
 static void park_m(struct g *g)
 {
-	int c = cpu_id();
+	struct cpu *c = this_cpu();
 	g->state = G_WAITING;
-	this_cpu()->curg = 0;
-	bool (*unlockf)(struct g *, void *) = park_fn[c];
-	if (unlockf && !unlockf(g, park_arg[c])) {
+	set_curg(c, 0);
+	bool (*unlockf)(struct g *, void *) = park_fn[c->id];
+	if (unlockf && !unlockf(g, park_arg[c->id])) {
 		g->state = G_RUNNING; /* changed its mind: run on */
-		this_cpu()->curg = g;
+		set_curg(c, g);
 		sched_gogo(&g->ctx);
 	}
 	schedule();
@@ -45,18 +53,26 @@ static void park_m(struct g *g)
 void go_park(bool (*unlockf)(struct g *, void *), void *arg, const char *reason)
 {
 	struct g *g = must_be_task("go_park");
+	/* At most the one spinlock unlockf releases: a task parked holding
+	 * another would never be preempted again, and whoever waits for the
+	 * lock would spin until the task is woken. */
+	if ((g->preempt & PREEMPT_COUNT) > 1)
+		panic("go_park (%s) with %u spinlocks held", reason, g->preempt & PREEMPT_COUNT);
+	preempt_disable(); /* until mcall: park_fn/arg are this core's */
 	int c = cpu_id();
 	g->waitreason = reason;
 	park_fn[c] = unlockf;
 	park_arg[c] = arg;
 	mcall(park_m);
 	g->waitreason = 0;
+	preempt_enable();
 }
 
+/* The task took the lock, so its preemption count goes down with it. */
 bool park_unlock_spin(struct g *g, void *lock)
 {
-	(void)g;
-	spin_unlock(lock);
+	spin_unlock_raw(lock);
+	g->preempt--;
 	return true;
 }
 
@@ -73,7 +89,7 @@ void go_ready(struct g *g)
 /* --- yield --- */
 
 /* Go's Gosched: to the back of the global queue, where any core finds it. */
-static void gosched_m(struct g *g)
+void gosched_m(struct g *g)
 {
 	g->state = G_RUNNABLE;
 	if (g->pin >= 0) {
@@ -98,34 +114,74 @@ static void gosched_m(struct g *g)
 void go_yield(void)
 {
 	struct g *g = must_be_task("go_yield");
+	g->preempt++; /* this P's queues, then sched.lock (raw: counted here) */
 	struct cpu *c = this_cpu();
 	struct p *pp = c->p;
 	if (g->pin >= 0 || !runq_empty(&pp->runq) ||
-	    __atomic_load_n(&pp->npinned, __ATOMIC_RELAXED)) {
-		mcall(gosched_m);
-		return;
-	}
-	spin_lock(&sched.lock);
+	    __atomic_load_n(&pp->npinned, __ATOMIC_RELAXED))
+		goto slow;
+	spin_lock_raw(&sched.lock);
 	/* The idle list only changes under this lock: with no idle P now, a
 	 * P that goes idle later finds us in the queue (sched/idle.c); with
 	 * one, take the slow path, which wakes it. */
 	if (sched.npidle) {
-		spin_unlock(&sched.lock);
-		mcall(gosched_m);
-		return;
+		spin_unlock_raw(&sched.lock);
+		goto slow;
 	}
 	globrunq_put(g);
 	struct g *next = globrunq_pop();
 	if (next == g) {
-		spin_unlock(&sched.lock);
-		return;
+		spin_unlock_raw(&sched.lock);
+		goto out;
 	}
 	g->state = G_RUNNABLE;
 	pp->schedtick++;
 	next->state = G_RUNNING;
 	next->cpu = c->id;
-	c->curg = next;
+	set_curg(c, next);
+	/* next inherits what is left of the slice: the timer stays as it is. */
 	sched_switch(&g->ctx, &next->ctx, &sched.lock.locked);
+	goto out;
+slow:
+	mcall(gosched_m);
+out:
+	preempt_enable();
+}
+
+/* --- sleep --- */
+
+static void sleep_fire(struct timer *t)
+{
+	go_ready(t->arg);
+}
+
+static bool sleep_park(struct g *g, void *t)
+{
+	(void)g;
+	addtimer(t);
+	return true;
+}
+
+void go_sleep(uint64_t ns)
+{
+	struct g *g = must_be_task("go_sleep");
+	if (ns == 0) {
+		go_yield();
+		return;
+	}
+	/* Two ticks more: ns_to_ticks rounds down, and a go_now() difference
+	 * may lose one more. */
+	struct timer t = {.when = timer_count() + timer_ns_to_ticks(ns) + 2,
+			  .fn = sleep_fire,
+			  .arg = g};
+	/* Queued only once we are off the core (sleep_park): the timer cannot
+	 * fire and ready us before we are parked. */
+	go_park(sleep_park, &t, "sleep");
+}
+
+uint64_t go_now(void)
+{
+	return timer_ns();
 }
 
 /* --- exit --- */
@@ -133,7 +189,7 @@ void go_yield(void)
 static void goexit_m(struct g *g)
 {
 	g->state = G_DEAD;
-	this_cpu()->curg = 0;
+	set_curg(this_cpu(), 0);
 	g_free(this_p(), g); /* safe: we are off its stack */
 	schedule();
 }
@@ -154,8 +210,10 @@ void go_exit(void)
 void go_pin(void)
 {
 	struct g *g = must_be_task("go_pin");
+	preempt_disable(); /* the core we are on is the one we pin to */
 	if (g->pin_depth++ == 0)
 		g->pin = cpu_id();
+	preempt_enable();
 }
 
 void go_unpin(void)

@@ -4,16 +4,19 @@
  * Each core runs schedule() on its own scheduler stack (Go's g0: the core's
  * boot stack) whenever its task blocks, yields or exits. The order of
  * places to look for work:
+ *   0. this P's timers that are due (they ready their tasks to runnext);
  *   1. every 61st schedtick, the global queue first (fairness: tasks that
  *      keep refilling the local queue cannot starve it);
  *   2. tasks pinned to this core;
  *   3. the local queue, runnext first (the task then inherits the time
  *      slice and schedtick does not advance);
  *   4. the global queue;
- *   5. stealing, if fewer than half the busy Ps are already spinning;
+ *   5. stealing, if fewer than half the busy Ps are already spinning,
+ *      then other Ps' due timers;
  *   6. otherwise the P goes idle and its core sleeps in WFI (sched/idle.c).
  */
 #include <drivers/irq/irqchip.h>
+#include <drivers/timer/generic_timer.h>
 #include <kernel/ipi.h>
 #include <kernel/panic.h>
 #include <sched/sched.h>
@@ -97,7 +100,9 @@ void ready_put(struct g *g)
 		pinq_put(&allp[g->pin], g);
 		return;
 	}
+	preempt_disable(); /* only this P's owner may put on its queue */
 	runq_put_local(this_p(), g, true);
+	preempt_enable();
 	if (__atomic_load_n(&sched.started, __ATOMIC_RELAXED))
 		wakep();
 }
@@ -188,6 +193,8 @@ static struct g *find_runnable(struct p *pp, bool *inherit)
 	struct g *g;
 	*inherit = false;
 	for (;;) {
+		if (timers_when(pp) != UINT64_MAX)
+			checktimers(pp, timer_count());
 		if (pp->schedtick % 61 == 0 && (g = globrunq_take(pp, 1)))
 			return g;
 		if ((g = pinq_get(pp)) || (g = runq_get(&pp->runq, inherit)) ||
@@ -200,6 +207,8 @@ static struct g *find_runnable(struct p *pp, bool *inherit)
 			}
 			if ((g = steal_work(pp)))
 				return g;
+			if (steal_timers(pp, timer_count()))
+				continue; /* they readied tasks here */
 		}
 		sleep_until_woken(pp); /* returns when there may be work */
 	}
@@ -208,11 +217,16 @@ static struct g *find_runnable(struct p *pp, bool *inherit)
 void execute(struct g *g, bool inherit)
 {
 	struct cpu *c = this_cpu();
+	struct p *pp = c->p;
 	if (!inherit)
-		c->p->schedtick++;
+		pp->schedtick++;
+	if (!inherit || !pp->slice_end)
+		pp->slice_end = quantum_ticks ? timer_count() + quantum_ticks : UINT64_MAX;
+	timer_program(pp);
+	g->preempt &= ~PREEMPT_PENDING; /* meant for its previous slice */
 	g->state = G_RUNNING;
 	g->cpu = c->id;
-	c->curg = g;
+	set_curg(c, g);
 	sched_gogo(&g->ctx);
 }
 
@@ -220,7 +234,7 @@ void schedule(void)
 {
 	struct p *pp = this_p();
 	bool inherit;
-	this_cpu()->curg = 0;
+	set_curg(this_cpu(), 0);
 	struct g *g = find_runnable(pp, &inherit);
 	/* A spinning M that found work stops spinning; if it was the last
 	 * one, another core should look for more (Go's resetspinning). */

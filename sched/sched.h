@@ -9,6 +9,7 @@
 #include <reent.h>
 #include <sched/context.h>
 #include <sched/runq.h>
+#include <sched/timer.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -26,7 +27,8 @@ enum gstate {
  * so a dead task's record and stack are reused together (Go's gFree).
  */
 struct g {
-	struct context ctx;	/* saved when not running */
+	uint32_t preempt;	/* preemption-off nesting + pending bit (kernel/preempt.h) */
+	struct context ctx;	/* saved when not running (preempted: see sched/preempt.c) */
 	long id;		/* > 0, never reused */
 	int state;		/* enum gstate */
 	int pin;		/* the only cpu it may run on, -1 for any */
@@ -91,6 +93,10 @@ struct p {
 	/* Dead tasks with default-size stacks, for reuse. */
 	struct g *gfree;
 	int ngfree;
+	/* Time slice and timers (sched/preempt.c, sched/timers.c). */
+	uint64_t slice_end;		/* counter value the running slice ends at; 0: start anew */
+	struct ptimers timers;
+	uint64_t preempts;		/* tasks preempted here */
 };
 
 struct sched {
@@ -108,7 +114,22 @@ extern struct sched sched;
 extern struct p allp[NCPU_MAX];
 
 static inline struct p *this_p(void) { return this_cpu()->p; }
-static inline struct g *getg(void) { return this_cpu()->curg; }
+/* The running task: TPIDR_EL0, which the preemption counter also uses
+ * (kernel/preempt.h). One register read, and right on whatever core the
+ * reader has been moved to. */
+static inline struct g *getg(void) { return (struct g *)read_tpidr_el0(); }
+
+/* Every change of a core's running task goes through here. */
+static inline void set_curg(struct cpu *c, struct g *g)
+{
+	c->curg = g;
+	write_tpidr_el0((uint64_t)g);
+}
+
+static inline uint64_t timers_when(struct p *pp)
+{
+	return __atomic_load_n(&pp->timers.when0, __ATOMIC_ACQUIRE);
+}
 
 /* The global run queue, sched.lock held: append, and take the head. */
 static inline void globrunq_put(struct g *g)
@@ -165,6 +186,17 @@ void go_park(bool (*unlockf)(struct g *, void *), void *arg, const char *reason)
 void go_ready(struct g *g);
 /* An unlockf that releases the spinlock_t at arg. */
 bool park_unlock_spin(struct g *g, void *lock);
+/* The park path's mcall: saves the task and runs fn(g) on the scheduler stack. */
+void mcall(void (*fn)(struct g *));
+void gosched_m(struct g *g);	/* queue g at the back of the global queue, schedule */
+
+/* preempt.c */
+extern uint64_t quantum_ticks;	/* slice length in counter ticks; 0: no preemption */
+void preempt_init(void);	/* the quantum, from QUANTUM_US or quantum= */
+void timer_program(struct p *pp);	/* compare register := min(slice end, next timer) */
+void timer_program_idle(struct p *pp);	/* compare register := next timer, or off */
+struct frame;
+struct g *preempt_tick(struct frame *f, struct g *g); /* from the timer IRQ */
 
 /* trace.c */
 void schedtrace_start(uint64_t period_ms, bool detail);

@@ -2,8 +2,10 @@
  * The context switch: a voluntary one, so only callee-saved state moves
  * (sched/context.h). A switch from task A to task B is sched_mcall on A
  * (save A, go to the core's scheduler stack) and sched_gogo(B) at the end
- * of schedule(). The preemption issue adds the interrupt-driven path.
+ * of schedule(). A preempted task's context instead resumes in
+ * preempt_resume, which restores the full frame the interrupt saved.
  */
+#include <kernel/fpsave.h>
 #include <sched/context.h>
 
 	/* The caller's context into the struct context at x0 (x9, x10 clobbered). */
@@ -58,15 +60,55 @@ sched_gogo:
 	ldp	d10, d11, [x0, #CTX_D8 + 16]
 	ldp	d12, d13, [x0, #CTX_D8 + 32]
 	ldp	d14, d15, [x0, #CTX_D8 + 48]
-	ldr	x9, [x0, #CTX_SP]
-	mov	sp, x9
 	ldp	x19, x20, [x0, #CTX_X19 + 0]
 	ldp	x21, x22, [x0, #CTX_X19 + 16]
 	ldp	x23, x24, [x0, #CTX_X19 + 32]
 	ldp	x25, x26, [x0, #CTX_X19 + 48]
 	ldp	x27, x28, [x0, #CTX_X19 + 64]
 	ldp	x29, x30, [x0, #CTX_X19 + 80]
+	ldr	x9, [x0, #CTX_SP]
+	/*
+	 * The stack last: the timer interrupt may preempt the task once SP
+	 * is on its stack (sched/preempt.c), and from here on the registers
+	 * are all the task's own, so the saved frame resumes correctly.
+	 */
+	mov	sp, x9
 	ret
+
+/*
+ * Where a preempted task's context "returns" to, on its own stack, where
+ * preempt_save left its interrupt frame (kernel/frame.h): restore it all
+ * and return from the interrupt. IRQs are masked while ELR/SPSR are live.
+ * If an interrupt preempts the task before the daifset, the new frame goes
+ * below this one, which stays intact, and the task later resumes here.
+ */
+	.globl	preempt_resume
+preempt_resume:
+	msr	daifset, #2
+	mov	x0, sp
+	restore_fp x0
+	ldp	x1, x2, [x0, #FRAME_ELR]
+	msr	elr_el1, x1
+	msr	spsr_el1, x2
+	ldp	x2, x3, [x0, #FRAME_X(2)]
+	ldp	x4, x5, [x0, #FRAME_X(4)]
+	ldp	x6, x7, [x0, #FRAME_X(6)]
+	ldp	x8, x9, [x0, #FRAME_X(8)]
+	ldp	x10, x11, [x0, #FRAME_X(10)]
+	ldp	x12, x13, [x0, #FRAME_X(12)]
+	ldp	x14, x15, [x0, #FRAME_X(14)]
+	ldp	x16, x17, [x0, #FRAME_X(16)]
+	ldp	x18, x19, [x0, #FRAME_X(18)]
+	ldp	x20, x21, [x0, #FRAME_X(20)]
+	ldp	x22, x23, [x0, #FRAME_X(22)]
+	ldp	x24, x25, [x0, #FRAME_X(24)]
+	ldp	x26, x27, [x0, #FRAME_X(26)]
+	ldp	x28, x29, [x0, #FRAME_X(28)]
+	ldr	x30, [x0, #FRAME_X(30)]
+	ldr	x1, [x0, #FRAME_SP]
+	mov	sp, x1
+	ldp	x0, x1, [x0, #FRAME_X(0)]
+	eret
 
 	/* A new task: x19 holds its struct g. */
 	.globl	task_trampoline

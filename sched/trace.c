@@ -5,14 +5,14 @@
 #include <drivers/timer/generic_timer.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
-#include <kernel/tick.h>
 #include <sched/sched.h>
 #include <stdlib.h>
 
 /*
  * SCHED 2004ms: gomaxprocs=4 idleprocs=1 threads=4 spinningthreads=0 runqueue=3 [12 0 4 1]
- * Printed from core 0's timer interrupt; every number is a racy snapshot,
- * as in Go.
+ * Printed by a daemon timer (it does not keep a deadlocked program alive)
+ * from whichever core's scheduler runs it; every number is a racy
+ * snapshot, as in Go.
  */
 static void schedtrace_line(void)
 {
@@ -63,15 +63,30 @@ void sched_dump(void)
 				g->cpu);
 }
 
-static void schedtrace_detail(void)
+static struct timer trace_timer;
+static uint64_t trace_period;
+static bool trace_detail;
+
+static void schedtrace_fire(struct timer *t)
 {
 	schedtrace_line();
-	sched_dump();
+	if (trace_detail)
+		sched_dump();
+	t->when += trace_period;
+	if (t->when <= timer_count()) /* fell behind: do not fire in a burst */
+		t->when = timer_count() + trace_period;
+	addtimer(t);
 }
 
+/* On the boot core, before the scheduler starts. */
 void schedtrace_start(uint64_t period_ms, bool detail)
 {
-	tick_every(period_ms * 1000000ull, detail ? schedtrace_detail : schedtrace_line);
+	trace_period = timer_ns_to_ticks(period_ms * 1000000ull);
+	trace_detail = detail;
+	trace_timer.when = timer_count() + trace_period;
+	trace_timer.fn = schedtrace_fire;
+	trace_timer.daemon = true;
+	addtimer(&trace_timer);
 }
 
 #define REPORT_MAX 1024
@@ -83,8 +98,8 @@ static int by_id(const void *a, const void *b)
 }
 
 /*
- * Every P is idle and no queue holds a task: nothing can run again (no
- * timers exist yet to wake anyone), so the program is stuck. Go says
+ * Every P is idle, no queue holds a task and no timer will ready one:
+ * nothing can run again, so the program is stuck. Go says
  * "all goroutines are asleep - deadlock!" and exits with status 2.
  */
 void check_dead(void)

@@ -8,7 +8,7 @@
 void timer_init(void);			/* boot core: read CNTFRQ_EL0 */
 uint64_t timer_freq(void);		/* counter ticks per second */
 uint64_t timer_count(void);		/* the counter, same on every core */
-uint64_t timer_ns(void);		/* nanoseconds since the counter started */
+uint64_t timer_ns(void);		/* nanoseconds since boot (go_now) */
 uint64_t timer_ns_to_ticks(uint64_t ns);
 void timer_arm_at(uint64_t count);	/* this core: interrupt when counter >= count */
 void timer_disarm(void);		/* this core: no timer interrupt */

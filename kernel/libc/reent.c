@@ -19,7 +19,7 @@ static struct _reent cpu_reent[NCPU_MAX];
  */
 struct _reent *__getreent(void)
 {
-	struct g *g = this_cpu()->curg;
+	struct g *g = getg();
 	if (!g)
 		return this_cpu()->reent;
 	if (__builtin_expect(!g->reent_ready, 0)) {
