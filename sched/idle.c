@@ -151,6 +151,7 @@ void sleep_until_woken(struct p *pp)
 	}
 	pidle_put(pp);
 	spin_unlock(&sched.lock);
+	pp->slice_end = 0; /* whatever runs after the sleep starts a new slice */
 	if (pp->spinning) {
 		pp->spinning = 0;
 		__atomic_sub_fetch(&sched.nmspinning, 1, __ATOMIC_SEQ_CST);

@@ -45,6 +45,7 @@ static void park_m(struct g *g)
 	if (unlockf && !unlockf(g, park_arg[c->id])) {
 		g->state = G_RUNNING; /* changed its mind: run on */
 		set_curg(c, g);
+		timer_program(c->p); /* an interrupt meanwhile may have disarmed it */
 		sched_gogo(&g->ctx);
 	}
 	schedule();

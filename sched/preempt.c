@@ -5,7 +5,8 @@
  * The slice. execute() starts a slice of quantum_ticks when it runs a task
  * that did not inherit one (runnext keeps the slice, so tasks handing a
  * token to each other through runnext share it and are preempted together,
- * as in Go). The core's compare register always holds the nearer of the
+ * as in Go: one that inherits an expired slice is preempted at once). A
+ * preemption or an idle P ends the slice. The core's compare register always holds the nearer of the
  * slice end and its P's earliest timer (timer_program): tickless, an idle
  * core with no timers is never interrupted.
  *
@@ -162,6 +163,7 @@ void preempt_m(struct g *g)
 	set_curg(c, 0); /* before IRQs: g is about to be queued for any core */
 	irq_enable();
 	c->p->preempts++;
+	g->npreempt++;
 	c->p->slice_end = 0;
 	gosched_m(g);
 }
@@ -171,6 +173,7 @@ static void pending_m(struct g *g)
 {
 	struct p *pp = this_p();
 	pp->preempts++;
+	g->npreempt++;
 	pp->slice_end = 0;
 	gosched_m(g);
 }

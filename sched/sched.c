@@ -7,9 +7,9 @@
  *   0. this P's timers that are due (they ready their tasks to runnext);
  *   1. every 61st schedtick, the global queue first (fairness: tasks that
  *      keep refilling the local queue cannot starve it);
- *   2. tasks pinned to this core;
- *   3. the local queue, runnext first (the task then inherits the time
- *      slice and schedtick does not advance);
+ *   2, 3. tasks pinned to this core and the local queue, runnext first
+ *      (the task then inherits the time slice and schedtick does not
+ *      advance), taking turns at which comes first;
  *   4. the global queue;
  *   5. stealing, if fewer than half the busy Ps are already spinning,
  *      then other Ps' due timers;
@@ -31,6 +31,7 @@ void sched_init(int nprocs)
 		cpus[i].p = &allp[i];
 		allp[i].id = i;
 		allp[i].rand = 0x9e3779b9u * (uint32_t)(i + 1);
+		allp[i].timers.when0 = UINT64_MAX;
 	}
 }
 
@@ -197,8 +198,18 @@ static struct g *find_runnable(struct p *pp, bool *inherit)
 			checktimers(pp, timer_count());
 		if (pp->schedtick % 61 == 0 && (g = globrunq_take(pp, 1)))
 			return g;
-		if ((g = pinq_get(pp)) || (g = runq_get(&pp->runq, inherit)) ||
-		    (g = globrunq_take(pp, 0)))
+		/* Pinned and local tasks take turns, or a pinned task that is
+		 * preempted (it goes back on the pinned list) would keep the
+		 * local queue from ever running, and vice versa. runnext
+		 * always goes first: a task just readied (a timer's) is
+		 * meant to run next. */
+		if ((pp->schedtick & 1) && !__atomic_load_n(&pp->runq.runnext, __ATOMIC_RELAXED)) {
+			if ((g = pinq_get(pp)) || (g = runq_get(&pp->runq, inherit)))
+				return g;
+		} else if ((g = runq_get(&pp->runq, inherit)) || (g = pinq_get(pp))) {
+			return g;
+		}
+		if ((g = globrunq_take(pp, 0)))
 			return g;
 		if (may_spin(pp)) {
 			if (!pp->spinning) {
@@ -222,11 +233,13 @@ void execute(struct g *g, bool inherit)
 		pp->schedtick++;
 	if (!inherit || !pp->slice_end)
 		pp->slice_end = quantum_ticks ? timer_count() + quantum_ticks : UINT64_MAX;
-	timer_program(pp);
 	g->preempt &= ~PREEMPT_PENDING; /* meant for its previous slice */
 	g->state = G_RUNNING;
 	g->cpu = c->id;
+	/* curg first: a timer interrupt that sees no task disarms the timer,
+	 * so it must not come between programming it and naming the task. */
 	set_curg(c, g);
+	timer_program(pp);
 	sched_gogo(&g->ctx);
 }
 

@@ -42,6 +42,7 @@ struct g {
 	struct g *schedlink;	/* run/free/wait lists */
 	struct g *alllink;	/* every task record ever made (allg) */
 	char name[24];
+	uint32_t npreempt;	/* times the timer interrupt preempted it */
 	int reent_ready;	/* reent initialised (on the task's first newlib call) */
 	struct _reent reent;	/* newlib: errno and friends of this task */
 };

@@ -52,10 +52,13 @@ void sched_dump(void)
 		struct p *pp = &allp[i];
 		struct g *next = __atomic_load_n(&pp->runq.runnext, __ATOMIC_RELAXED);
 		struct g *cur = cpus[i].curg;
+		uint64_t when = timers_when(pp);
 		kprintf("  P%d: idle=%d spinning=%d schedtick=%u runq=%u runnext=%ld pinned=%d "
-			"curg=%ld\n",
+			"curg=%ld timers=%d next_timer=%ldms preempts=%lu timer_irqs=%lu\n",
 			i, pp->idle, pp->spinning, pp->schedtick, runq_len(&pp->runq),
-			next ? next->id : 0, pp->npinned, cur ? cur->id : 0);
+			next ? next->id : 0, pp->npinned, cur ? cur->id : 0, pp->timers.heap.n,
+			when == UINT64_MAX ? -1 : (long)((when - timer_count()) * 1000 / timer_freq()),
+			(unsigned long)pp->preempts, (unsigned long)cpus[i].timer_ticks);
 	}
 	for (struct g *g = allg; g; g = g->alllink)
 		if (g->state != G_DEAD && g->state != G_WAITING)
