@@ -7,6 +7,7 @@
 #include <drivers/timer/generic_timer.h>
 #include <gometal.h>
 #include <sched/runq.h>
+#include <sched/sched.h>
 #include <stdio.h>
 
 #define N 100000
@@ -84,6 +85,129 @@ static void bench_steal(void)
 	report("steal half of a full 256-entry queue", total, 1000, 1000);
 }
 
+/* --- preemption and timers --- */
+
+static volatile int stop;
+
+struct gaps {
+	uint64_t sum, n;
+};
+
+/*
+ * Reads the counter in a tight loop; a gap of more than `min` between two
+ * readings is an interrupt (and, with another task on the core, the switch
+ * to it and back). Each gap is the path plus one loop iteration.
+ */
+static void gap_loop(void *arg)
+{
+	struct gaps *gp = arg;
+	uint64_t last = timer_count(), min = 8; /* ticks: 128 instructions */
+	while (!stop) {
+		uint64_t t = timer_count();
+		if (t - last > min) {
+			gp->sum += t - last;
+			gp->n++;
+		}
+		last = t;
+	}
+}
+
+static uint64_t ticks_to_insns(uint64_t ticks)
+{
+	return ticks * 1000000000ull / timer_freq(); /* -icount shift=0: 1 ns each */
+}
+
+static void gaps_report(const char *name, struct gaps *g, int ntasks)
+{
+	uint64_t sum = 0, n = 0;
+	for (int i = 0; i < ntasks; i++) {
+		sum += g[i].sum;
+		n += g[i].n;
+	}
+	char label[64];
+	snprintf(label, sizeof(label), "%s, FPSAVE=%s", name, fpsave_mode);
+	printf("bench: %-34s %6lu instructions/op  (%lu samples)\n", label,
+	       (unsigned long)(n ? ticks_to_insns(sum) / n : 0), (unsigned long)n);
+}
+
+static void run_gap_tasks(struct gaps *g, int ntasks, uint64_t ms)
+{
+	stop = 0;
+	for (int i = 0; i < ntasks; i++) {
+		g[i] = (struct gaps){0};
+		go(gap_loop, &g[i]);
+	}
+	go_sleep(ms * 1000000);
+	stop = 1;
+	go_sleep(1000000); /* they see stop and exit */
+}
+
+static void bench_preempt(void)
+{
+	struct gaps g[2];
+	preempt_set_quantum_us(100);
+	run_gap_tasks(g, 1, 50);
+	gaps_report("timer irq, no switch", g, 1);
+	run_gap_tasks(g, 2, 50);
+	gaps_report("timer irq + preemption", g, 2);
+	preempt_set_quantum_us(10000);
+}
+
+/* Two CPU-bound tasks doing fixed work: the time it takes at a quantum,
+ * against no preemption at all. */
+#define WORK 2500000
+
+static void work(void *arg)
+{
+	for (volatile long i = 0; i < WORK; i++)
+		;
+	wg_done(arg);
+}
+
+static uint64_t two_workers(long quantum_us)
+{
+	waitgroup_t wg = {0};
+	preempt_set_quantum_us(quantum_us);
+	wg_add(&wg, 2);
+	uint64_t t0 = now();
+	go(work, &wg);
+	go(work, &wg);
+	wg_wait(&wg);
+	return now() - t0;
+}
+
+static void bench_quantum_loss(void)
+{
+	static const long q[] = {10000, 1000, 100, 50};
+	uint64_t base = two_workers(0);
+	for (unsigned i = 0; i < sizeof(q) / sizeof(q[0]); i++) {
+		uint64_t t = two_workers(q[i]);
+		long per_mille = (long)((t - base) * 10000 / base);
+		printf("bench: %-34s %3ld.%02ld%%  (quantum %ld us%s)\n",
+		       "throughput lost to preemption", per_mille / 100, per_mille % 100, q[i],
+		       q[i] == 100 ? (per_mille < 200 ? ", target < 2%: met" : ", target < 2%: MISSED")
+				   : "");
+	}
+	preempt_set_quantum_us(10000);
+}
+
+#define SLEEPS 2000
+#define SLEEP_NS 10000
+
+static void bench_sleep(void)
+{
+	uint64_t t0 = now();
+	for (int i = 0; i < SLEEPS; i++)
+		go_sleep(SLEEP_NS);
+	uint64_t per = (now() - t0) / SLEEPS;
+	printf("bench: %-34s %6lu instructions/op  (beyond the %d ns asked)\n",
+	       "go_sleep -> wake path", (unsigned long)(per - SLEEP_NS), SLEEP_NS);
+	t0 = now();
+	for (int i = 0; i < N; i++)
+		go_now();
+	report("go_now()", now() - t0, N, 100);
+}
+
 int main(void)
 {
 	for (int i = 0; i < RUNQ_SIZE; i++)
@@ -93,5 +217,8 @@ int main(void)
 	bench_yield();
 	bench_spawn();
 	bench_steal();
+	bench_preempt();
+	bench_quantum_loss();
+	bench_sleep();
 	return 0;
 }

@@ -20,6 +20,7 @@ struct cpu {
 	volatile int stopped;	/* set by the core when it parks for good */
 	uint64_t irqs;		/* interrupts taken */
 	uint64_t timer_ticks;	/* timer interrupts taken */
+	uint64_t timer_ticks_idle; /* of those, with no task running here */
 	volatile uint64_t ipis[16]; /* IPI interrupts taken, per IPI number */
 	uint64_t ping_pending;	/* IPI_PING senders' bits, set by them (atomic) */
 	uint64_t ping_seen;	/* senders whose ping this core has handled */

@@ -69,11 +69,13 @@ void go_park(bool (*unlockf)(struct g *, void *), void *arg, const char *reason)
 	preempt_enable();
 }
 
-/* The task took the lock, so its preemption count goes down with it. */
+/* The task took the lock, so its preemption count goes down with it:
+ * first, since once the lock is free a waker may ready g and another core
+ * may resume it, and then the count is that core's to change. */
 bool park_unlock_spin(struct g *g, void *lock)
 {
-	spin_unlock_raw(lock);
 	g->preempt--;
+	spin_unlock_raw(lock);
 	return true;
 }
 

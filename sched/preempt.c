@@ -49,18 +49,28 @@
 #define RETRY_US	20	/* a pending preemption's fallback */
 
 uint64_t quantum_ticks;
+#ifdef FPSAVE_LAZY
+const char fpsave_mode[] = "lazy";
+#else
+const char fpsave_mode[] = "eager";
+#endif
 static uint64_t retry_ticks;
 
-void preempt_init(void)
+/* The quantum in microseconds, 0 for none; returns what it set. */
+long preempt_set_quantum_us(long us)
 {
-	long us = cmdline_int("quantum", QUANTUM_US);
 	if (us < 0 || (us > 0 && us < QUANTUM_MIN_US)) {
 		kprintf("quantum=%ld us: out of range, using %d us\n", us, QUANTUM_MIN_US);
 		us = QUANTUM_MIN_US;
 	}
-	quantum_ticks = timer_ns_to_ticks((uint64_t)us * 1000);
-	if (us && !quantum_ticks)
-		quantum_ticks = 1;
+	uint64_t t = timer_ns_to_ticks((uint64_t)us * 1000);
+	__atomic_store_n(&quantum_ticks, us && !t ? 1 : t, __ATOMIC_RELAXED);
+	return us;
+}
+
+void preempt_init(void)
+{
+	long us = preempt_set_quantum_us(cmdline_int("quantum", QUANTUM_US));
 	retry_ticks = timer_ns_to_ticks(RETRY_US * 1000) + 1;
 	if (us)
 		kprintf("preemption: quantum %ld us\n", us);
@@ -89,7 +99,7 @@ void timer_program_idle(struct p *pp)
 }
 
 /* Could this P run something else than its current task? */
-static bool other_work(struct p *pp)
+bool p_other_work(struct p *pp)
 {
 	return !runq_empty(&pp->runq) || __atomic_load_n(&sched.runqsize, __ATOMIC_RELAXED) ||
 	       __atomic_load_n(&pp->npinned, __ATOMIC_RELAXED);
@@ -111,8 +121,10 @@ struct g *preempt_tick(struct frame *f, struct g *g)
 	struct p *pp = c->p;
 	timer_disarm(); /* its interrupt is level-triggered */
 	c->timer_ticks++;
-	if (!g)
+	if (!g) {
+		c->timer_ticks_idle++;
 		return 0;
+	}
 	uint64_t now = timer_count();
 	bool due = timers_when(pp) <= now;
 	if (!due && now < pp->slice_end) {
@@ -126,8 +138,9 @@ struct g *preempt_tick(struct frame *f, struct g *g)
 		timer_arm_at(now + retry_ticks);
 		return 0;
 	}
-	if (!due && !other_work(pp)) {
-		pp->slice_end = now + quantum_ticks; /* alone: run on, no switch */
+	if (!due && !p_other_work(pp)) {
+		/* alone: run on, no switch */
+		pp->slice_end = quantum_ticks ? now + quantum_ticks : UINT64_MAX;
 		timer_program(pp);
 		return 0;
 	}

@@ -249,6 +249,22 @@ void schedule(void)
 	bool inherit;
 	set_curg(this_cpu(), 0);
 	struct g *g = find_runnable(pp, &inherit);
+	/* A runnext task inheriting a slice that is already over (its
+	 * partner's preemption was pending in a preemption-off region) is
+	 * preempted with it, as sysmon would at once: otherwise a pair that
+	 * spends its time handing over could carry one slice on forever. */
+	while (inherit && pp->slice_end && pp->slice_end <= timer_count()) {
+		pp->slice_end = 0;
+		if (!p_other_work(pp))
+			break; /* nothing else to run: a new slice */
+		g->npreempt++;
+		pp->preempts++;
+		spin_lock(&sched.lock);
+		globrunq_put(g);
+		spin_unlock(&sched.lock);
+		wakep();
+		g = find_runnable(pp, &inherit);
+	}
 	/* A spinning M that found work stops spinning; if it was the last
 	 * one, another core should look for more (Go's resetspinning). */
 	if (pp->spinning) {

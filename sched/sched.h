@@ -193,7 +193,10 @@ void gosched_m(struct g *g);	/* queue g at the back of the global queue, schedul
 
 /* preempt.c */
 extern uint64_t quantum_ticks;	/* slice length in counter ticks; 0: no preemption */
+extern const char fpsave_mode[];	/* "eager" or "lazy" (FPSAVE=) */
 void preempt_init(void);	/* the quantum, from QUANTUM_US or quantum= */
+long preempt_set_quantum_us(long us);
+bool p_other_work(struct p *pp);	/* anything here besides the running task */	/* 0: no preemption (new slices on) */
 void timer_program(struct p *pp);	/* compare register := min(slice end, next timer) */
 void timer_program_idle(struct p *pp);	/* compare register := next timer, or off */
 struct frame;

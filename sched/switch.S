@@ -31,6 +31,12 @@
 	.globl	sched_mcall
 sched_mcall:
 	save_context
+	/*
+	 * No task's preemption count from here (kernel/preempt.h): the
+	 * scheduler may queue this task and take locks after, and once it is
+	 * queued another core may resume it and change its count.
+	 */
+	msr	tpidr_el0, xzr
 	mov	sp, x3			/* the scheduler's stack, from its top */
 	mov	x0, x2
 	mov	x29, xzr		/* backtraces end here */

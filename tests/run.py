@@ -34,6 +34,11 @@ SUITES = [
     ("virt smp=4, cpu 2 stuck", "virt", 4, [], "smp_stuck=2 test=smp", 3),
     # schedtrace lines while the scheduler is busy (checked in run_suite)
     ("virt smp=4 schedtrace", "virt", 4, [], "schedtrace=10 test=sched.stealing", 4),
+    # Preemption at a 50 us quantum: everything still passes.
+    ("virt smp=1 QUANTUM_US=50", "virt", 1, ["QUANTUM_US=50"], "", 1),
+    ("virt smp=4 QUANTUM_US=50", "virt", 4, ["QUANTUM_US=50"], "", 4),
+    # FP/SIMD saved only when an interrupt preempts (the default saves it on entry).
+    ("virt smp=4 FPSAVE=lazy", "virt", 4, ["FPSAVE=lazy"], "test=preempt", 4),
 ]
 
 PANIC = r"^panic: (task \d+ \(.*\) on )?cpu \d+: "
@@ -113,12 +118,20 @@ def qemu_base(board, smp, make_vars):
     return out.split()
 
 
+def variant(make_vars):
+    """The build directory suffix of kernel build options (as the Makefile's VARIANT)."""
+    v = dict(x.split("=", 1) for x in make_vars)
+    return (f"-q{v['QUANTUM_US']}" if v.get("QUANTUM_US") else "") + \
+        ("-fplazy" if v.get("FPSAVE") == "lazy" else "")
+
+
 def boot(build, board, smp, make_vars, args, semihosting=True, until=None):
     """Boots the test image; returns what run() does."""
     image = {"virt": "Image", "rpi3": "kernel8.img"}[board]
-    T.elf = os.path.join(build, board, "target", "kernel.elf")
+    d = os.path.join(build, board + variant(make_vars), "target")
+    T.elf = os.path.join(d, "kernel.elf")
     cmd = qemu_base(board, smp, make_vars) + [
-        "-kernel", os.path.join(build, board, "target", image),
+        "-kernel", os.path.join(d, image),
         "-append", f"maxcpus={smp} {args}".strip(),
         "-nic", "none", "-display", "none", "-monitor", "none", "-serial", "stdio",
     ] + (["-semihosting-config", "enable=on,target=native"] if semihosting else [])
