@@ -78,24 +78,36 @@ void preempt_init(void)
 		kprintf("preemption: off (quantum=0)\n");
 }
 
-void timer_program(struct p *pp)
+/* The compare register, and pp->armed, what it holds (UINT64_MAX: off). */
+static void set_compare(struct p *pp, uint64_t w)
 {
-	uint64_t w = timers_when(pp);
-	if (pp->slice_end < w)
-		w = pp->slice_end;
+	pp->armed = w;
 	if (w == UINT64_MAX)
 		timer_disarm();
 	else
 		timer_arm_at(w);
 }
 
-void timer_program_idle(struct p *pp)
+/*
+ * Lazily: the register is only ever moved earlier here. If it holds a
+ * later deadline than needed it is pulled in; if an earlier one (the
+ * slice of a task that has since switched out), it is left, and that
+ * interrupt comes early, finds nothing due and re-programs (preempt_tick).
+ * That costs at most about one interrupt per quantum, and saves writing
+ * the register on every switch.
+ */
+void timer_program(struct p *pp)
 {
 	uint64_t w = timers_when(pp);
-	if (w == UINT64_MAX)
-		timer_disarm();
-	else
-		timer_arm_at(w);
+	if (pp->slice_end < w)
+		w = pp->slice_end;
+	if (w < pp->armed)
+		set_compare(pp, w);
+}
+
+void timer_program_idle(struct p *pp)
+{
+	set_compare(pp, timers_when(pp));
 }
 
 /* Could this P run something else than its current task? */
@@ -119,7 +131,7 @@ struct g *preempt_tick(struct frame *f, struct g *g)
 {
 	struct cpu *c = this_cpu();
 	struct p *pp = c->p;
-	timer_disarm(); /* its interrupt is level-triggered */
+	set_compare(pp, UINT64_MAX); /* its interrupt is level-triggered */
 	c->timer_ticks++;
 	if (!g) {
 		c->timer_ticks_idle++;
@@ -135,7 +147,7 @@ struct g *preempt_tick(struct frame *f, struct g *g)
 	    (__atomic_load_n(&g->preempt, __ATOMIC_RELAXED) & PREEMPT_COUNT)) {
 		if (on_own_stack(g, f->sp))
 			__atomic_fetch_or(&g->preempt, PREEMPT_PENDING, __ATOMIC_RELAXED);
-		timer_arm_at(now + retry_ticks);
+		set_compare(pp, now + retry_ticks);
 		return 0;
 	}
 	if (!due && !p_other_work(pp)) {

@@ -32,6 +32,7 @@ void sched_init(int nprocs)
 		allp[i].id = i;
 		allp[i].rand = 0x9e3779b9u * (uint32_t)(i + 1);
 		allp[i].timers.when0 = UINT64_MAX;
+		allp[i].armed = UINT64_MAX; /* main.c and smp.c disarm every core */
 	}
 }
 
@@ -195,7 +196,7 @@ static struct g *find_runnable(struct p *pp, bool *inherit)
 	*inherit = false;
 	for (;;) {
 		if (timers_when(pp) != UINT64_MAX)
-			checktimers(pp, timer_count());
+			checktimers(pp, timer_count_fast());
 		if (pp->schedtick % 61 == 0 && (g = globrunq_take(pp, 1)))
 			return g;
 		/* Pinned and local tasks take turns, or a pinned task that is
@@ -232,7 +233,7 @@ void execute(struct g *g, bool inherit)
 	if (!inherit)
 		pp->schedtick++;
 	if (!inherit || !pp->slice_end)
-		pp->slice_end = quantum_ticks ? timer_count() + quantum_ticks : UINT64_MAX;
+		pp->slice_end = quantum_ticks ? timer_count_fast() + quantum_ticks : UINT64_MAX;
 	g->preempt &= ~PREEMPT_PENDING; /* meant for its previous slice */
 	g->state = G_RUNNING;
 	g->cpu = c->id;
@@ -253,7 +254,7 @@ void schedule(void)
 	 * partner's preemption was pending in a preemption-off region) is
 	 * preempted with it, as sysmon would at once: otherwise a pair that
 	 * spends its time handing over could carry one slice on forever. */
-	while (inherit && pp->slice_end && pp->slice_end <= timer_count()) {
+	while (inherit && pp->slice_end && pp->slice_end <= timer_count_fast()) {
 		pp->slice_end = 0;
 		if (!p_other_work(pp))
 			break; /* nothing else to run: a new slice */

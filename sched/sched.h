@@ -96,6 +96,7 @@ struct p {
 	int ngfree;
 	/* Time slice and timers (sched/preempt.c, sched/timers.c). */
 	uint64_t slice_end;		/* counter value the running slice ends at; 0: start anew */
+	uint64_t armed;			/* what the compare register holds, UINT64_MAX: off */
 	struct ptimers timers;
 	uint64_t preempts;		/* tasks preempted here */
 };
