@@ -140,7 +140,9 @@ struct g *preempt_tick(struct frame *f, struct g *g)
 	uint64_t now = timer_count();
 	bool due = timers_when(pp) <= now;
 	if (!due && now < pp->slice_end) {
-		timer_program(pp); /* early: another P ran the timer we were set for */
+		/* early: an older slice end (timer_program is lazy), or a timer
+		 * another P has run meanwhile */
+		timer_program(pp);
 		return 0;
 	}
 	if (!on_own_stack(g, f->sp) ||
