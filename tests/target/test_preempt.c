@@ -409,7 +409,10 @@ TEST(preempt, an_idle_system_takes_no_timer_interrupts)
 	}
 	printf(" (cpu %d: %lu while idle)\n", me, (unsigned long)idle);
 	CHECK_EQ(others, 0);
-	CHECK_EQ(idle, 1);
+	/* Ours ends the sleep. One more may be the end of the slice we were
+	 * running when we went to sleep, if the scheduler's way from our
+	 * park to its WFI outlasts it (at a 50 us quantum under emulation). */
+	CHECK(idle >= 1 && idle <= 2);
 }
 
 TEST(preempt, go_sleep_zero_yields_and_go_now_is_monotonic)

@@ -75,10 +75,14 @@ static void pingpong(void *arg)
 {
 	struct pingpong *pp = arg;
 	int me = go_id() & 1;
+	/* Only the yields switch: a preemption between recording and
+	 * yielding would let the other task record twice in a row. */
+	preempt_disable();
 	for (int i = 0; i < pp->rounds; i++) {
 		pp->trace[pp->n++] = me;
 		go_yield();
 	}
+	preempt_enable();
 	wg_done(&pp->wg);
 }
 
