@@ -5,8 +5,7 @@
  * SP_EL0 is saved in the frame. Anything else (an exception inside an
  * exception handler, anything from EL0) is unexpected and panics.
  */
-#include <kernel/frame.h>
-#include <kernel/fpsave.h>
+#include <kernel/frame_asm.h>
 
 	.macro	save_frame size=FRAME_SIZE
 	sub	sp, sp, #\size
@@ -42,20 +41,7 @@
 	ldp	x30, x21, [sp, #FRAME_X(30)]
 	msr	sp_el0, x21
 	ldp	x0, x1, [sp, #FRAME_X(0)]
-	ldp	x2, x3, [sp, #FRAME_X(2)]
-	ldp	x4, x5, [sp, #FRAME_X(4)]
-	ldp	x6, x7, [sp, #FRAME_X(6)]
-	ldp	x8, x9, [sp, #FRAME_X(8)]
-	ldp	x10, x11, [sp, #FRAME_X(10)]
-	ldp	x12, x13, [sp, #FRAME_X(12)]
-	ldp	x14, x15, [sp, #FRAME_X(14)]
-	ldp	x16, x17, [sp, #FRAME_X(16)]
-	ldp	x18, x19, [sp, #FRAME_X(18)]
-	ldp	x20, x21, [sp, #FRAME_X(20)]
-	ldp	x22, x23, [sp, #FRAME_X(22)]
-	ldp	x24, x25, [sp, #FRAME_X(24)]
-	ldp	x26, x27, [sp, #FRAME_X(26)]
-	ldp	x28, x29, [sp, #FRAME_X(28)]
+	load_x2_x29 sp
 	add	sp, sp, #\size
 	eret
 	.endm

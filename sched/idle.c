@@ -142,6 +142,14 @@ static bool all_idle_no_work(struct p *pp)
 	return dead;
 }
 
+/* Off the idle list by itself (or a waker already took it off). */
+static void unidle(struct p *pp)
+{
+	spin_lock(&sched.lock);
+	pidle_remove(pp);
+	spin_unlock(&sched.lock);
+}
+
 void sleep_until_woken(struct p *pp)
 {
 	spin_lock(&sched.lock);
@@ -158,9 +166,7 @@ void sleep_until_woken(struct p *pp)
 	}
 	__atomic_thread_fence(__ATOMIC_SEQ_CST); /* npidle, nmspinning before the re-check */
 	if (any_work(pp, false)) {
-		spin_lock(&sched.lock);
-		pidle_remove(pp); /* or a waker already did */
-		spin_unlock(&sched.lock);
+		unidle(pp);
 	} else {
 		if (__atomic_load_n(&sched.npidle, __ATOMIC_SEQ_CST) == sched.nprocs &&
 		    all_idle_no_work(pp))
@@ -168,9 +174,7 @@ void sleep_until_woken(struct p *pp)
 		irq_disable();
 		while (__atomic_load_n(&pp->idle, __ATOMIC_ACQUIRE)) {
 			if (timers_when(pp) <= timer_count()) {
-				spin_lock(&sched.lock);
-				pidle_remove(pp); /* or a waker already did */
-				spin_unlock(&sched.lock);
+				unidle(pp);
 				break;
 			}
 			timer_program_idle(pp);

@@ -95,14 +95,10 @@ void go_ready(struct g *g)
 void gosched_m(struct g *g)
 {
 	g->state = G_RUNNABLE;
-	if (g->pin >= 0) {
+	if (g->pin >= 0)
 		pinq_put(&allp[g->pin], g);
-	} else {
-		spin_lock(&sched.lock);
-		globrunq_put(g);
-		spin_unlock(&sched.lock);
-		wakep(); /* an idle core may take it before this one is free */
-	}
+	else
+		globrunq_put_wake(g);
 	schedule();
 }
 

@@ -145,9 +145,9 @@ struct g *preempt_tick(struct frame *f, struct g *g)
 		timer_program(pp);
 		return 0;
 	}
-	if (!on_own_stack(g, f->sp) ||
-	    (__atomic_load_n(&g->preempt, __ATOMIC_RELAXED) & PREEMPT_COUNT)) {
-		if (on_own_stack(g, f->sp))
+	bool own = on_own_stack(g, f->sp);
+	if (!own || (__atomic_load_n(&g->preempt, __ATOMIC_RELAXED) & PREEMPT_COUNT)) {
+		if (own)
 			__atomic_fetch_or(&g->preempt, PREEMPT_PENDING, __ATOMIC_RELAXED);
 		set_compare(pp, now + retry_ticks);
 		return 0;
@@ -189,19 +189,14 @@ void preempt_m(struct g *g)
 	struct cpu *c = this_cpu();
 	set_curg(c, 0); /* before IRQs: g is about to be queued for any core */
 	irq_enable();
-	c->p->preempts++;
-	g->npreempt++;
-	c->p->slice_end = 0;
+	count_preemption(c->p, g);
 	gosched_m(g);
 }
 
 /* A pending preemption, taken as the count drops to 0 (kernel/preempt.h). */
 static void pending_m(struct g *g)
 {
-	struct p *pp = this_p();
-	pp->preempts++;
-	g->npreempt++;
-	pp->slice_end = 0;
+	count_preemption(this_p(), g);
 	gosched_m(g);
 }
 

@@ -38,6 +38,16 @@ void sched_init(int nprocs)
 
 /* --- The global run queue (sched.lock) --- */
 
+/* One task to the global queue; an idle core may take it before this one
+ * is free, so one is woken. */
+void globrunq_put_wake(struct g *g)
+{
+	spin_lock(&sched.lock);
+	globrunq_put(g);
+	spin_unlock(&sched.lock);
+	wakep();
+}
+
 void globrunq_put_batch(struct runq_spill *s)
 {
 	spin_lock(&sched.lock);
@@ -258,12 +268,8 @@ void schedule(void)
 		pp->slice_end = 0;
 		if (!p_other_work(pp))
 			break; /* nothing else to run: a new slice */
-		g->npreempt++;
-		pp->preempts++;
-		spin_lock(&sched.lock);
-		globrunq_put(g);
-		spin_unlock(&sched.lock);
-		wakep();
+		count_preemption(pp, g);
+		globrunq_put_wake(g);
 		g = find_runnable(pp, &inherit);
 	}
 	/* A spinning M that found work stops spinning; if it was the last

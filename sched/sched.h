@@ -128,6 +128,14 @@ static inline void set_curg(struct cpu *c, struct g *g)
 	write_tpidr_el0((uint64_t)g);
 }
 
+/* g is preempted on pp: counted, and pp's slice is over. */
+static inline void count_preemption(struct p *pp, struct g *g)
+{
+	pp->preempts++;
+	g->npreempt++;
+	pp->slice_end = 0;
+}
+
 static inline uint64_t timers_when(struct p *pp)
 {
 	return __atomic_load_n(&pp->timers.when0, __ATOMIC_ACQUIRE);
@@ -153,6 +161,7 @@ void sched_init(int nprocs);
 void sched_start(void) __attribute__((noreturn));	/* every core, once */
 void schedule(void) __attribute__((noreturn));		/* on the scheduler stack */
 void globrunq_put_batch(struct runq_spill *s);		/* takes sched.lock */
+void globrunq_put_wake(struct g *g);			/* takes sched.lock, then wakep */
 /* Runs g on this core now (schedtick advances unless inherit). */
 void execute(struct g *g, bool inherit) __attribute__((noreturn));
 void runq_put_local(struct p *pp, struct g *g, bool next);

@@ -5,7 +5,7 @@
  * of schedule(). A preempted task's context instead resumes in
  * preempt_resume, which restores the full frame the interrupt saved.
  */
-#include <kernel/fpsave.h>
+#include <kernel/frame_asm.h>
 #include <sched/context.h>
 
 	/* The caller's context into the struct context at x0 (x9, x10 clobbered). */
@@ -96,20 +96,7 @@ preempt_resume:
 	ldp	x1, x2, [x0, #FRAME_ELR]
 	msr	elr_el1, x1
 	msr	spsr_el1, x2
-	ldp	x2, x3, [x0, #FRAME_X(2)]
-	ldp	x4, x5, [x0, #FRAME_X(4)]
-	ldp	x6, x7, [x0, #FRAME_X(6)]
-	ldp	x8, x9, [x0, #FRAME_X(8)]
-	ldp	x10, x11, [x0, #FRAME_X(10)]
-	ldp	x12, x13, [x0, #FRAME_X(12)]
-	ldp	x14, x15, [x0, #FRAME_X(14)]
-	ldp	x16, x17, [x0, #FRAME_X(16)]
-	ldp	x18, x19, [x0, #FRAME_X(18)]
-	ldp	x20, x21, [x0, #FRAME_X(20)]
-	ldp	x22, x23, [x0, #FRAME_X(22)]
-	ldp	x24, x25, [x0, #FRAME_X(24)]
-	ldp	x26, x27, [x0, #FRAME_X(26)]
-	ldp	x28, x29, [x0, #FRAME_X(28)]
+	load_x2_x29 x0
 	ldr	x30, [x0, #FRAME_X(30)]
 	ldr	x1, [x0, #FRAME_SP]
 	mov	sp, x1

@@ -77,7 +77,7 @@ bool deltimer(struct timer *t)
 
 /* Pops and runs q's timers due at `now`, one at a time with the lock
  * dropped around each callback (which may add timers, to any heap). */
-static int run_due(struct p *q, uint64_t now)
+int checktimers(struct p *q, uint64_t now)
 {
 	struct ptimers *pt = &q->timers;
 	int ran = 0;
@@ -96,17 +96,12 @@ static int run_due(struct p *q, uint64_t now)
 	return ran;
 }
 
-int checktimers(struct p *pp, uint64_t now)
-{
-	return run_due(pp, now);
-}
-
 int steal_timers(struct p *pp, uint64_t now)
 {
 	int ran = 0;
 	for (int i = 0; i < sched.nprocs; i++)
 		if (&allp[i] != pp)
-			ran += run_due(&allp[i], now);
+			ran += checktimers(&allp[i], now);
 	return ran;
 }
 

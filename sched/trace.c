@@ -75,9 +75,10 @@ static void schedtrace_fire(struct timer *t)
 	schedtrace_line();
 	if (trace_detail)
 		sched_dump();
+	uint64_t now = timer_count();
 	t->when += trace_period;
-	if (t->when <= timer_count()) /* fell behind: do not fire in a burst */
-		t->when = timer_count() + trace_period;
+	if (t->when <= now) /* fell behind: do not fire in a burst */
+		t->when = now + trace_period;
 	addtimer(t);
 }
 

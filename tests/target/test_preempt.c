@@ -48,9 +48,9 @@ static void spawn_on(int cpu, const char *name, void (*fn)(void *), void *arg)
 /* Waits for `*count` to reach n, sleeping; false after `ms`. */
 static bool wait_count(volatile int *count, int n, uint64_t ms)
 {
-	uint64_t end = go_now() + ms * MS;
+	uint64_t end = ktest_deadline(ms);
 	while (*count < n)
-		if (go_now() > end)
+		if (ktest_deadline_passed(end))
 			return false;
 		else
 			go_sleep(MS);
@@ -151,18 +151,23 @@ struct hog {
 	volatile int *done;
 };
 
-/* Accumulates the time between two close readings of the clock: the time
- * the task ran, whatever the emulator's speed. */
+/* Adds the time since *last to *sum unless the gap says the reader was off
+ * the core: summed over a loop, the time it ran, whatever the emulator's
+ * speed. */
+static void account(uint64_t *last, uint64_t *sum)
+{
+	uint64_t t = go_now();
+	if (t - *last < GAP)
+		*sum += t - *last;
+	*last = t;
+}
+
 static void hog(void *arg)
 {
 	struct hog *h = arg;
 	uint64_t last = go_now(), sum = 0;
-	while (!*h->stop) {
-		uint64_t t = go_now();
-		if (t - last < GAP)
-			sum += t - last;
-		last = t;
-	}
+	while (!*h->stop)
+		account(&last, &sum);
 	h->ontime = sum;
 	__atomic_add_fetch(h->done, 1, __ATOMIC_RELAXED);
 }
@@ -230,16 +235,8 @@ struct pinger {
 };
 
 /* The pair's running time, hand-overs included: both members add the time
- * since either last looked, unless the gap says the pair was off the core. */
+ * since either last looked (account). */
 static uint64_t pair_last, pair_sum;
-
-static void pair_account(void)
-{
-	uint64_t t = go_now();
-	if (t - pair_last < GAP)
-		pair_sum += t - pair_last;
-	pair_last = t;
-}
 
 /* Works ~20 us of clock time, then hands the token to the other. */
 static void pinger(void *arg)
@@ -251,7 +248,7 @@ static void pinger(void *arg)
 			break;
 		uint64_t start = go_now();
 		do
-			pair_account();
+			account(&pair_last, &pair_sum);
 		while (pair_last - start < 20 * US);
 		bsem_post(p->other);
 	}

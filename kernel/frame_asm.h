@@ -1,9 +1,30 @@
 /*
- * Saving and restoring the FP/SIMD state into an irq_frame (kernel/frame.h)
- * at \base: for the interrupt entry and for resuming a preempted task.
- * x9 and x10 are clobbered.
+ * Assembly for the frames of kernel/frame.h at \base, shared by the
+ * interrupt entry (boot/vectors.S) and the resumption of a preempted task
+ * (sched/switch.S).
  */
 #include <kernel/frame.h>
+
+	/* x2-x29 from the frame; x0, x1 and x30 are the caller's to load, as
+	 * one of them is usually \base. */
+	.macro	load_x2_x29 base
+	ldp	x2, x3, [\base, #FRAME_X(2)]
+	ldp	x4, x5, [\base, #FRAME_X(4)]
+	ldp	x6, x7, [\base, #FRAME_X(6)]
+	ldp	x8, x9, [\base, #FRAME_X(8)]
+	ldp	x10, x11, [\base, #FRAME_X(10)]
+	ldp	x12, x13, [\base, #FRAME_X(12)]
+	ldp	x14, x15, [\base, #FRAME_X(14)]
+	ldp	x16, x17, [\base, #FRAME_X(16)]
+	ldp	x18, x19, [\base, #FRAME_X(18)]
+	ldp	x20, x21, [\base, #FRAME_X(20)]
+	ldp	x22, x23, [\base, #FRAME_X(22)]
+	ldp	x24, x25, [\base, #FRAME_X(24)]
+	ldp	x26, x27, [\base, #FRAME_X(26)]
+	ldp	x28, x29, [\base, #FRAME_X(28)]
+	.endm
+
+	/* The FP/SIMD state of an irq_frame; x9 and x10 are clobbered. */
 
 	.macro	save_fp base
 	stp	q0, q1, [\base, #FRAME_Q(0)]
