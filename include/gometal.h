@@ -11,6 +11,7 @@
  * stdio state. Blocking operations park the task, never the core.
  */
 #pragma once
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -66,6 +67,121 @@ typedef struct {
 void wg_add(waitgroup_t *wg, long n);	/* the counter going below 0 panics */
 void wg_done(waitgroup_t *wg);
 void wg_wait(waitgroup_t *wg);		/* parks until the counter is 0 */
+
+/* --- Channels (Go's chan, select and time.After) --- */
+
+typedef struct chan chan_t;
+
+/*
+ * A channel of elem_size-byte values (0 is Go's chan struct{}) with a
+ * buffer of cap values; cap 0 is a rendezvous channel. NULL when there is
+ * no memory. Values are copied in and out with memcpy.
+ */
+chan_t *chan_make(size_t elem_size, size_t cap);
+/* Blocks until the value is taken or buffered. A closed channel panics
+ * ("send on closed channel"), also when it is closed while we wait. */
+void chan_send(chan_t *c, const void *elem);
+/* Blocks until a value arrives (copied to elem, which may be NULL) and
+ * returns true; false once c is closed and drained, with elem zeroed. */
+bool chan_recv(chan_t *c, void *elem);
+/* Wakes every blocked receiver (false) and sender (panic). Closing twice,
+ * or NULL, panics. */
+void chan_close(chan_t *c);
+/* Frees c (and stops go_after's timer). Tasks still blocked on it panic
+ * the system; NULL does nothing. There is no garbage collector. */
+void chan_free(chan_t *c);
+size_t chan_len(chan_t *c);	/* values buffered now */
+size_t chan_cap(chan_t *c);
+
+/* Send or receive on a NULL channel blocks forever, as on a nil channel
+ * in Go (the deadlock report shows it). */
+
+enum { CHAN_SEND = 1, CHAN_RECV = 2 };
+
+typedef struct {
+	chan_t *ch;	/* NULL: this case never proceeds */
+	int op;		/* CHAN_SEND or CHAN_RECV */
+	void *elem;	/* value to send, or where to receive (may be NULL) */
+	bool ok;	/* receives: set as chan_recv's result */
+} chan_case_t;
+
+/*
+ * Go's select: waits until one of the n cases can proceed, performs it and
+ * returns its index. Among several ready cases, each is equally likely.
+ * block == false is a select with a default case: -1 at once when none is
+ * ready. n == 0 with block blocks forever.
+ */
+int chan_select(chan_case_t *cases, int n, bool block);
+
+/* time.After: a channel (cap 1) that receives go_now() once, ns from now.
+ * chan_free it when done; NULL when there is no memory. */
+chan_t *go_after(uint64_t ns);
+
+/* --- sync: every zero-initialised object below is ready to use --- */
+
+struct sync_waiter;
+
+/* sync.Mutex: spins briefly, then parks. A waiter that has waited over
+ * 1 ms puts it in starvation mode: each unlock hands it straight to the
+ * longest waiter, until the queue drains. Unlocking an unlocked mutex
+ * panics. */
+typedef struct {
+	uint32_t state;
+	uint32_t lock;
+	struct sync_waiter *head, *tail;
+} mutex_t;
+
+void mutex_lock(mutex_t *m);
+void mutex_unlock(mutex_t *m);
+bool mutex_trylock(mutex_t *m);
+
+/* A counting semaphore; sema_init sets its count (the zero value has 0).
+ * Waiters are served in arrival order. */
+typedef struct {
+	uint32_t lock;
+	long count;
+	struct sync_waiter *head, *tail;
+} sema_t;
+
+void sema_init(sema_t *s, long count);
+void sema_acquire(sema_t *s);
+bool sema_tryacquire(sema_t *s);
+void sema_release(sema_t *s);
+
+/* sync.RWMutex: many readers or one writer; a waiting writer holds back
+ * new readers, so writers do not starve. */
+typedef struct {
+	mutex_t w;		/* held by the writer, and by a writer waiting */
+	sema_t writersem;	/* the writer waits here for readers to leave */
+	sema_t readersem;	/* readers wait here for the writer */
+	int32_t readercount;	/* readers in, minus RW_MAX_READERS while a writer is */
+	int32_t readerwait;	/* readers the waiting writer still waits for */
+} rwmutex_t;
+
+void rw_rlock(rwmutex_t *rw);
+void rw_runlock(rwmutex_t *rw);
+void rw_lock(rwmutex_t *rw);
+void rw_unlock(rwmutex_t *rw);
+
+/* sync.Once: fn(arg) runs once; every caller returns after it has. */
+typedef struct {
+	uint32_t done;
+	mutex_t m;
+} once_t;
+
+void once_do(once_t *o, void (*fn)(void *), void *arg);
+
+/* sync.Cond: cond_wait unlocks m, waits for a signal, relocks m. */
+typedef struct {
+	uint32_t lock;
+	uint32_t wait;		/* tickets handed out */
+	uint32_t notify;	/* tickets signalled */
+	struct sync_waiter *head, *tail;
+} cond_t;
+
+void cond_wait(cond_t *c, mutex_t *m);
+void cond_signal(cond_t *c);
+void cond_broadcast(cond_t *c);
 
 /* Ends the system with "panic: ..." naming the core and task, status 2. */
 void panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));

@@ -143,15 +143,6 @@ static struct g *pinq_get(struct p *pp)
 
 /* --- Stealing --- */
 
-static uint32_t fastrand(struct p *pp)
-{
-	uint32_t x = pp->rand;
-	x ^= x << 13;
-	x ^= x >> 17;
-	x ^= x << 5;
-	return pp->rand = x;
-}
-
 static unsigned gcd(unsigned a, unsigned b)
 {
 	while (b) {
@@ -174,9 +165,9 @@ static struct g *steal_work(struct p *pp)
 	if (n < 2)
 		return 0;
 	for (int pass = 0; pass < 4; pass++) {
-		unsigned start = fastrand(pp) % n, stride;
+		unsigned start = p_fastrand(pp) % n, stride;
 		do
-			stride = fastrand(pp) % n + 1;
+			stride = p_fastrand(pp) % n + 1;
 		while (gcd(stride, n) != 1);
 		for (unsigned i = 0, k = start; i < n; i++, k = (k + stride) % n) {
 			struct p *victim = &allp[k];

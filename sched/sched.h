@@ -26,6 +26,8 @@ enum gstate {
  *   [guard page][stack, grows down ... ][struct g]
  * so a dead task's record and stack are reused together (Go's gFree).
  */
+struct sudog;
+
 struct g {
 	uint32_t preempt;	/* preemption-off nesting + pending bit (kernel/preempt.h) */
 	struct context ctx;	/* saved when not running (preempted: see sched/preempt.c) */
@@ -43,6 +45,10 @@ struct g {
 	struct g *alllink;	/* every task record ever made (allg) */
 	char name[24];
 	uint32_t npreempt;	/* times the timer interrupt preempted it */
+	/* Channels (sched/chan.c, sched/select.c), as Go's g.param/waiting/selectDone. */
+	struct sudog *param;	/* the sudog a waker completed; written before go_ready */
+	struct sudog *waiting;	/* a blocked select's sudogs, in lock order */
+	uint32_t selectdone;	/* atomic: 1 once a waker has claimed this select */
 	int reent_ready;	/* reent initialised (on the task's first newlib call) */
 	struct _reent reent;	/* newlib: errno and friends of this task */
 };
@@ -134,6 +140,17 @@ static inline void count_preemption(struct p *pp, struct g *g)
 	pp->preempts++;
 	g->npreempt++;
 	pp->slice_end = 0;
+}
+
+/* xorshift32 on pp's state: steal order, select's poll order. The owner's
+ * (preemption off), so no lock. */
+static inline uint32_t p_fastrand(struct p *pp)
+{
+	uint32_t x = pp->rand;
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	return pp->rand = x;
 }
 
 static inline uint64_t timers_when(struct p *pp)
