@@ -1,0 +1,711 @@
+/*
+ * Channels and select: Go's classic channel programs (written here from
+ * scratch) and the semantics the language spec promises.
+ *
+ * Where a test needs tasks to be blocked before it acts, it pins them and
+ * itself to one core and yields: the pinned list is FIFO, so each spawned
+ * task has run until it blocked by the time the test runs again. Nothing
+ * here depends on timing.
+ */
+#include "ktest.h"
+#include <gometal.h>
+#include <sched/sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MS 1000000ull
+
+static long spawn(const char *name, int cpu, void (*fn)(void *), void *arg)
+{
+	go_attr_t a = {.name = name, .cpu = cpu};
+	long id = go_with(&a, fn, arg);
+	if (id < 0)
+		panic("test: no memory for a task");
+	return id;
+}
+
+static int task_state(long id)
+{
+	int st = G_DEAD;
+	spin_lock(&allg_lock);
+	for (struct g *g = allg; g; g = g->alllink)
+		if (g->id == id)
+			st = __atomic_load_n(&g->state, __ATOMIC_RELAXED);
+	spin_unlock(&allg_lock);
+	return st;
+}
+
+/* Yields until task id is parked: with a short quantum, a pinned task may
+ * be preempted before it blocks. */
+static void wait_blocked(long id)
+{
+	while (task_state(id) != G_WAITING)
+		go_yield();
+}
+
+/* --- basics --- */
+
+TEST(chan, len_cap_and_buffered_fifo)
+{
+	chan_t *c = chan_make(sizeof(int), 8);
+	CHECK(c);
+	CHECK_EQ(chan_cap(c), 8);
+	for (int i = 0; i < 8; i++)
+		chan_send(c, &i);
+	CHECK_EQ(chan_len(c), 8);
+	int v = 99;
+	chan_case_t full = {.ch = c, .op = CHAN_SEND, .elem = &v};
+	CHECK_EQ(chan_select(&full, 1, false), -1); /* would block */
+	for (int i = 0; i < 8; i++) {
+		CHECK(chan_recv(c, &v));
+		CHECK_EQ(v, i);
+	}
+	CHECK_EQ(chan_len(c), 0);
+	CHECK_EQ(chan_len(NULL), 0);
+	CHECK_EQ(chan_cap(NULL), 0);
+	chan_free(c);
+	chan_free(NULL);
+}
+
+TEST(chan, huge_make_returns_null)
+{
+	CHECK(chan_make(1 << 20, (size_t)1 << 50) == NULL);
+	CHECK(chan_make(SIZE_MAX / 2, 4) == NULL);
+}
+
+struct rv {
+	chan_t *c;
+	int got;
+	uint64_t t;
+	waitgroup_t wg;
+};
+
+static void late_receiver(void *arg)
+{
+	struct rv *r = arg;
+	go_sleep(5 * MS);
+	r->t = go_now();
+	chan_recv(r->c, &r->got);
+	wg_done(&r->wg);
+}
+
+/* An unbuffered send returns only once a receiver has taken the value. */
+TEST(chan, unbuffered_send_waits_for_receiver)
+{
+	struct rv r = {.c = chan_make(sizeof(int), 0)};
+	wg_add(&r.wg, 1);
+	spawn("receiver", -1, late_receiver, &r);
+	int v = 4242;
+	chan_send(r.c, &v);
+	uint64_t sent = go_now();
+	CHECK(r.t != 0 && sent >= r.t);
+	wg_wait(&r.wg);
+	CHECK_EQ(r.got, 4242);
+	chan_free(r.c);
+}
+
+/* chan struct{}: elem_size 0 works as a signal, buffered or not. */
+static void signaller(void *arg)
+{
+	chan_send(arg, NULL);
+}
+
+TEST(chan, zero_size_elements)
+{
+	chan_t *done = chan_make(0, 0);
+	spawn("signaller", -1, signaller, done);
+	CHECK(chan_recv(done, NULL));
+	chan_t *b = chan_make(0, 3);
+	for (int i = 0; i < 3; i++)
+		chan_send(b, NULL);
+	CHECK_EQ(chan_len(b), 3);
+	chan_close(b);
+	int n = 0;
+	while (chan_recv(b, NULL))
+		n++;
+	CHECK_EQ(n, 3);
+	chan_free(done);
+	chan_free(b);
+}
+
+/* --- arrival order --- */
+
+struct order {
+	chan_t *c;
+	int idx;
+	int got[16];
+	waitgroup_t wg;
+};
+
+static void order_sender(void *arg)
+{
+	struct order *o = arg;
+	int v = o->idx++;
+	chan_send(o->c, &v);
+	wg_done(&o->wg);
+}
+
+static void order_receiver(void *arg)
+{
+	struct order *o = arg;
+	int me = o->idx++, v = -1;
+	chan_recv(o->c, &v);
+	o->got[me] = v;
+	wg_done(&o->wg);
+}
+
+/* Blocked senders, then receivers, are served in the order they came. */
+static int served_in_order(size_t cap, bool senders)
+{
+	go_pin();
+	struct order o = {.c = chan_make(sizeof(int), cap)};
+	int prefill = senders ? (int)cap : 0;
+	for (int i = 0; i < prefill; i++) {
+		int v = o.idx++;
+		chan_send(o.c, &v);
+	}
+	int n = 10;
+	wg_add(&o.wg, n);
+	for (int i = 0; i < n; i++) {
+		wait_blocked(spawn(senders ? "sender" : "receiver", go_cpu(),
+				   senders ? order_sender : order_receiver, &o));
+	}
+	int bad = 0;
+	for (int i = 0; i < prefill + n && senders; i++) {
+		int v = -1;
+		chan_recv(o.c, &v);
+		bad += v != i;
+	}
+	for (int i = 0; i < n && !senders; i++)
+		chan_send(o.c, &i);
+	wg_wait(&o.wg);
+	for (int i = 0; i < n && !senders; i++)
+		bad += o.got[i] != i;
+	chan_free(o.c);
+	go_unpin();
+	return bad;
+}
+
+TEST(chan, blocked_senders_served_in_arrival_order)
+{
+	CHECK_EQ(served_in_order(0, true), 0);
+	CHECK_EQ(served_in_order(3, true), 0); /* buffer first, then the waiters */
+}
+
+TEST(chan, blocked_receivers_served_in_arrival_order)
+{
+	CHECK_EQ(served_in_order(0, false), 0);
+	CHECK_EQ(served_in_order(4, false), 0);
+}
+
+/* --- close --- */
+
+struct closer {
+	chan_t *c;
+	int falses, zeroed;
+	waitgroup_t wg;
+};
+
+static void wait_for_close(void *arg)
+{
+	struct closer *k = arg;
+	long v = 777;
+	bool ok = chan_recv(k->c, &v);
+	if (!ok)
+		__atomic_fetch_add(&k->falses, 1, __ATOMIC_RELAXED);
+	if (v == 0)
+		__atomic_fetch_add(&k->zeroed, 1, __ATOMIC_RELAXED);
+	wg_done(&k->wg);
+}
+
+/* Some blocked on this core for sure, others anywhere: all see the close. */
+TEST(chan, close_wakes_every_blocked_receiver)
+{
+	go_pin();
+	struct closer k = {.c = chan_make(sizeof(long), 0)};
+	int n = 60;
+	wg_add(&k.wg, n);
+	long last = 0;
+	for (int i = 0; i < n; i++) {
+		long id = spawn("receiver", i < n / 2 ? go_cpu() : -1, wait_for_close, &k);
+		if (i < n / 2)
+			last = id;
+	}
+	wait_blocked(last); /* the pinned half is blocked now (FIFO) */
+	chan_close(k.c);
+	wg_wait(&k.wg);
+	CHECK_EQ(k.falses, n);
+	CHECK_EQ(k.zeroed, n);
+	long v = 5;
+	CHECK(!chan_recv(k.c, &v));
+	CHECK_EQ(v, 0);
+	chan_free(k.c);
+	go_unpin();
+}
+
+TEST(chan, closed_buffered_channel_drains_first)
+{
+	chan_t *c = chan_make(sizeof(int), 4);
+	for (int i = 1; i <= 3; i++)
+		chan_send(c, &i);
+	chan_close(c);
+	int v, sum = 0, n = 0;
+	while (chan_recv(c, &v)) {
+		sum += v;
+		n++;
+	}
+	CHECK_EQ(n, 3);
+	CHECK_EQ(sum, 6);
+	CHECK_EQ(v, 0);
+	chan_free(c);
+}
+
+/* --- the concurrent prime sieve --- */
+
+struct sieve {
+	chan_t *in, *out, *quit;
+	int prime;
+	waitgroup_t *wg;
+};
+
+/* Sends 2, 3, 4, ... until quit is closed; then closes its output. */
+static void generate(void *arg)
+{
+	struct sieve *s = arg;
+	for (int i = 2;; i++) {
+		chan_case_t cases[2] = {{.ch = s->out, .op = CHAN_SEND, .elem = &i},
+					{.ch = s->quit, .op = CHAN_RECV}};
+		if (chan_select(cases, 2, true) == 1)
+			break;
+	}
+	chan_close(s->out);
+	wg_done(s->wg);
+}
+
+/* Passes on what its prime does not divide; closes downstream when its
+ * input closes, so the whole chain unwinds. */
+static void filter(void *arg)
+{
+	struct sieve *s = arg;
+	int v;
+	while (chan_recv(s->in, &v))
+		if (v % s->prime)
+			chan_send(s->out, &v);
+	chan_close(s->out);
+	wg_done(s->wg);
+}
+
+#define NPRIMES 1000
+
+TEST(chan, prime_sieve_first_1000)
+{
+	static struct sieve st[NPRIMES + 1];
+	static chan_t *chans[NPRIMES + 1];
+	waitgroup_t wg = {0};
+	chan_t *quit = chan_make(0, 0);
+	chans[0] = chan_make(sizeof(int), 0);
+	st[0] = (struct sieve){.out = chans[0], .quit = quit, .wg = &wg};
+	wg_add(&wg, 1);
+	spawn("generate", -1, generate, &st[0]);
+	long sum = 0;
+	int p = 0;
+	chan_t *ch = chans[0];
+	for (int i = 0; i < NPRIMES; i++) {
+		CHECK(chan_recv(ch, &p));
+		sum += p;
+		chans[i + 1] = chan_make(sizeof(int), 0);
+		CHECK(chans[i + 1]);
+		st[i + 1] = (struct sieve){.in = ch, .out = chans[i + 1], .prime = p, .wg = &wg};
+		wg_add(&wg, 1);
+		spawn("filter", -1, filter, &st[i + 1]);
+		ch = chans[i + 1];
+	}
+	CHECK_EQ(p, 7919);
+	CHECK_EQ(sum, 3682913);
+	/* Unwind: the generator stops, each filter closes the next. */
+	chan_close(quit);
+	int v;
+	while (chan_recv(ch, &v))
+		;
+	wg_wait(&wg);
+	for (int i = 0; i <= NPRIMES; i++)
+		chan_free(chans[i]);
+	chan_free(quit);
+}
+
+/* --- daisy chain --- */
+
+struct link {
+	chan_t *left, *right;
+};
+
+static void whisper(void *arg)
+{
+	struct link *l = arg;
+	int v;
+	chan_recv(l->right, &v);
+	v++;
+	chan_send(l->left, &v);
+}
+
+#define CHAIN 10000
+
+TEST(chan, daisy_chain_of_10000_tasks)
+{
+	static chan_t *c[CHAIN + 1];
+	static struct link links[CHAIN];
+	for (int i = 0; i <= CHAIN; i++) {
+		c[i] = chan_make(sizeof(int), 0);
+		CHECK(c[i]);
+	}
+	for (int i = 0; i < CHAIN; i++) {
+		links[i] = (struct link){.left = c[i], .right = c[i + 1]};
+		spawn("whisper", -1, whisper, &links[i]);
+	}
+	int v = 1;
+	chan_send(c[CHAIN], &v);
+	CHECK(chan_recv(c[0], &v));
+	CHECK_EQ(v, CHAIN + 1);
+	for (int i = 0; i <= CHAIN; i++)
+		chan_free(c[i]);
+}
+
+/* --- fork-join matrix multiply --- */
+
+#define MM 48
+
+static double ma[MM][MM], mb[MM][MM], mc[MM][MM], serial[MM][MM];
+
+struct row {
+	int i;
+	chan_t *done;
+};
+
+static void mul_row(int i, double out[MM])
+{
+	for (int j = 0; j < MM; j++) {
+		double s = 0;
+		for (int k = 0; k < MM; k++)
+			s += ma[i][k] * mb[k][j];
+		out[j] = s;
+	}
+}
+
+static void row_task(void *arg)
+{
+	struct row *r = arg;
+	mul_row(r->i, mc[r->i]);
+	chan_send(r->done, &r->i);
+}
+
+TEST(chan, fork_join_matrix_multiply)
+{
+	for (int i = 0; i < MM; i++)
+		for (int j = 0; j < MM; j++) {
+			ma[i][j] = (i * 7 + j * 3) % 11 - 5 + 0.25 * (i % 3);
+			mb[i][j] = (i * 5 + j * 13) % 9 - 4 + 0.5 * (j % 2);
+			mc[i][j] = -1;
+		}
+	for (int i = 0; i < MM; i++)
+		mul_row(i, serial[i]);
+	static struct row rows[MM];
+	chan_t *done = chan_make(sizeof(int), 0);
+	for (int i = 0; i < MM; i++) {
+		rows[i] = (struct row){.i = i, .done = done};
+		spawn("row", -1, row_task, &rows[i]);
+	}
+	int seen = 0;
+	for (int n = 0; n < MM; n++) {
+		int i;
+		chan_recv(done, &i);
+		seen++;
+	}
+	CHECK_EQ(seen, MM);
+	CHECK(memcmp(mc, serial, sizeof(mc)) == 0); /* same order of sums: bit-identical */
+	chan_free(done);
+}
+
+/* --- select --- */
+
+TEST(chan, select_picks_ready_cases_uniformly)
+{
+	chan_t *c[4];
+	int counts[4] = {0};
+	chan_case_t cases[4];
+	int vals[4];
+	for (int i = 0; i < 4; i++) {
+		c[i] = chan_make(sizeof(int), 1);
+		chan_send(c[i], &i);
+		cases[i] = (chan_case_t){.ch = c[i], .op = CHAN_RECV, .elem = &vals[i]};
+	}
+	int n = 100000;
+	for (int r = 0; r < n; r++) {
+		int k = chan_select(cases, 4, true);
+		CHECK(k >= 0 && k < 4);
+		CHECK(cases[k].ok && vals[k] == k);
+		counts[k]++;
+		chan_send(c[k], &k); /* ready again */
+	}
+	printf("  select choices: %d %d %d %d of %d\n", counts[0], counts[1], counts[2], counts[3],
+	       n);
+	for (int i = 0; i < 4; i++) {
+		CHECK(counts[i] >= n * 20 / 100);
+		CHECK(counts[i] <= n * 30 / 100);
+		chan_free(c[i]);
+	}
+}
+
+TEST(chan, select_nil_channels_and_default)
+{
+	chan_t *c = chan_make(sizeof(int), 1);
+	int v = 0;
+	chan_case_t nils[2] = {{.ch = NULL, .op = CHAN_RECV, .elem = &v},
+			       {.ch = NULL, .op = CHAN_SEND, .elem = &v}};
+	CHECK_EQ(chan_select(nils, 2, false), -1);
+	CHECK_EQ(chan_select(NULL, 0, false), -1);
+	chan_case_t recv_empty = {.ch = c, .op = CHAN_RECV, .elem = &v};
+	CHECK_EQ(chan_select(&recv_empty, 1, false), -1);
+	/* A nil case beside a ready one: the ready one, every time. */
+	v = 31;
+	chan_case_t mix[3] = {{.ch = NULL, .op = CHAN_RECV, .elem = &v},
+			      {.ch = c, .op = CHAN_SEND, .elem = &v},
+			      {.ch = NULL, .op = CHAN_SEND, .elem = &v}};
+	for (int i = 0; i < 20; i++) {
+		CHECK_EQ(chan_select(mix, 3, true), 1);
+		int w = 0;
+		CHECK(chan_recv(c, &w));
+		CHECK_EQ(w, 31);
+	}
+	/* Send on a full channel: default. Receive on a closed one: ok false. */
+	chan_send(c, &v);
+	CHECK_EQ(chan_select(&mix[1], 1, false), -1);
+	chan_close(c);
+	v = 9;
+	recv_empty.ok = true;
+	CHECK_EQ(chan_select(&recv_empty, 1, false), 0); /* the buffered value */
+	CHECK(recv_empty.ok && v == 31);
+	CHECK_EQ(chan_select(&recv_empty, 1, true), 0);
+	CHECK(!recv_empty.ok && v == 0);
+	chan_free(c);
+}
+
+struct selw {
+	chan_t *a, *b;
+	int which, val;
+	bool ok;
+	waitgroup_t wg;
+};
+
+static void select_two(void *arg)
+{
+	struct selw *s = arg;
+	int va = -1, vb = -1;
+	chan_case_t cases[2] = {{.ch = s->a, .op = CHAN_RECV, .elem = &va},
+				{.ch = s->b, .op = CHAN_RECV, .elem = &vb}};
+	s->which = chan_select(cases, 2, true);
+	s->val = s->which == 0 ? va : vb;
+	s->ok = cases[s->which].ok;
+	wg_done(&s->wg);
+}
+
+/* A blocked select is woken once, by one case, and leaves no waiter behind
+ * on the other channel. */
+TEST(chan, blocked_select_wakes_once_and_cleans_up)
+{
+	go_pin();
+	struct selw s = {.a = chan_make(sizeof(int), 0), .b = chan_make(sizeof(int), 0)};
+	wg_add(&s.wg, 1);
+	wait_blocked(spawn("selector", go_cpu(), select_two, &s)); /* on both */
+	int v = 17;
+	chan_send(s.b, &v);
+	wg_wait(&s.wg);
+	CHECK_EQ(s.which, 1);
+	CHECK_EQ(s.val, 17);
+	CHECK(s.ok);
+	chan_case_t try_a = {.ch = s.a, .op = CHAN_SEND, .elem = &v};
+	CHECK_EQ(chan_select(&try_a, 1, false), -1); /* no receiver left on a */
+	/* Woken by a close instead. */
+	wg_add(&s.wg, 1);
+	wait_blocked(spawn("selector", go_cpu(), select_two, &s));
+	chan_close(s.a);
+	wg_wait(&s.wg);
+	CHECK_EQ(s.which, 0);
+	CHECK(!s.ok);
+	CHECK_EQ(s.val, 0);
+	chan_free(s.a);
+	chan_free(s.b);
+	go_unpin();
+}
+
+/*
+ * Selects over the same channels listed in opposite orders, on every
+ * core, both sending and receiving: no deadlock, nothing lost or doubled.
+ * The workers run until quit closes (a fixed count each could leave the
+ * last one waiting for a partner that has finished).
+ */
+#define XROUNDS 20000
+
+struct cross {
+	chan_t *c[2], *quit;
+	long sent, received, rounds;
+	waitgroup_t wg;
+};
+
+static void cross_worker(void *arg)
+{
+	struct cross *x = arg;
+	int flip = (int)(go_id() & 1);
+	long sent = 0, received = 0;
+	for (int r = 0;; r++) {
+		int out = (int)go_id(), in0 = 0, in1 = 0;
+		chan_case_t cases[4] = {
+			{.ch = x->c[flip], .op = CHAN_RECV, .elem = &in0},
+			{.ch = x->c[!flip], .op = CHAN_SEND, .elem = &out},
+			{.ch = x->c[!flip], .op = CHAN_RECV, .elem = &in1},
+			{.ch = x->quit, .op = CHAN_RECV},
+		};
+		int k = chan_select(cases, 4, true);
+		if (k == 3)
+			break;
+		if (k == 1)
+			sent += out;
+		else
+			received += k == 0 ? in0 : in1;
+		__atomic_fetch_add(&x->rounds, 1, __ATOMIC_RELAXED);
+		if ((r & 63) == 0)
+			go_yield();
+	}
+	__atomic_fetch_add(&x->sent, sent, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&x->received, received, __ATOMIC_RELAXED);
+	wg_done(&x->wg);
+}
+
+TEST(chan, opposite_order_selects_do_not_deadlock)
+{
+	struct cross x = {.c = {chan_make(sizeof(int), 0), chan_make(sizeof(int), 2)},
+			  .quit = chan_make(0, 0)};
+	int n = 8;
+	wg_add(&x.wg, n);
+	for (int i = 0; i < n; i++)
+		spawn("cross", -1, cross_worker, &x);
+	while (__atomic_load_n(&x.rounds, __ATOMIC_RELAXED) < XROUNDS)
+		go_sleep(MS);
+	chan_close(x.quit);
+	wg_wait(&x.wg);
+	/* Whatever is still buffered was sent and not received. */
+	int v;
+	long left = 0;
+	while (chan_len(x.c[1]) && chan_recv(x.c[1], &v))
+		left += v;
+	CHECK_EQ(x.sent, x.received + left);
+	chan_free(x.c[0]);
+	chan_free(x.c[1]);
+	chan_free(x.quit);
+}
+
+/* --- go_after --- */
+
+struct busy {
+	chan_t *c;
+	volatile int stop;
+	waitgroup_t wg;
+};
+
+static void flood(void *arg)
+{
+	struct busy *b = arg;
+	int v = 1;
+	while (!b->stop) {
+		chan_case_t cases[1] = {{.ch = b->c, .op = CHAN_SEND, .elem = &v}};
+		chan_select(cases, 1, false);
+		go_yield();
+	}
+	wg_done(&b->wg);
+}
+
+/* A select over a channel that is always ready and a go_after timer: the
+ * timer still wins eventually, and not before its time. */
+TEST(chan, go_after_races_a_busy_channel)
+{
+	struct busy b = {.c = chan_make(sizeof(int), 1)};
+	wg_add(&b.wg, 1);
+	spawn("flood", -1, flood, &b);
+	uint64_t t0 = go_now();
+	chan_t *after = go_after(20 * MS);
+	CHECK(after);
+	uint64_t fired = 0;
+	int v, busy = 0;
+	for (;;) {
+		chan_case_t cases[2] = {{.ch = b.c, .op = CHAN_RECV, .elem = &v},
+					{.ch = after, .op = CHAN_RECV, .elem = &fired}};
+		if (chan_select(cases, 2, true) == 1)
+			break;
+		busy++;
+	}
+	b.stop = 1;
+	printf("  go_after fired after %llu us, %d busy receives first\n",
+	       (unsigned long long)(fired - t0) / 1000, busy);
+	CHECK(fired >= t0 + 20 * MS);
+	CHECK(busy > 0);
+	wg_wait(&b.wg); /* flood sees stop (it never blocks) */
+	chan_free(after);
+	chan_free(b.c);
+}
+
+TEST(chan, go_after_freed_before_it_fires)
+{
+	for (int i = 0; i < 50; i++)
+		chan_free(go_after(i % 2 ? 1000 * MS : 0));
+	chan_t *t = go_after(2 * MS);
+	uint64_t v = 0, t0 = go_now();
+	CHECK(chan_recv(t, &v));
+	CHECK(v >= t0);
+	chan_free(t);
+}
+
+/* --- preemption mid-operation --- */
+
+struct pc {
+	chan_t *c;
+	long sum;
+	waitgroup_t prod, cons;
+};
+
+static void producer(void *arg)
+{
+	struct pc *p = arg;
+	for (int i = 1; i <= 20000; i++)
+		chan_send(p->c, &i);
+	wg_done(&p->prod);
+}
+
+static void consumer(void *arg)
+{
+	struct pc *p = arg;
+	int v;
+	long s = 0;
+	while (chan_recv(p->c, &v))
+		s += v;
+	__atomic_fetch_add(&p->sum, s, __ATOMIC_RELAXED);
+	wg_done(&p->cons);
+}
+
+/* Producers and consumers on every core, each channel operation liable to
+ * be preempted (the suites run this at a 50 us quantum too). */
+TEST(chan, many_producers_consumers_lose_nothing)
+{
+	struct pc p = {.c = chan_make(sizeof(int), 3)};
+	int np = 4, nc = 4;
+	wg_add(&p.prod, np);
+	wg_add(&p.cons, nc);
+	for (int i = 0; i < np; i++)
+		spawn("producer", -1, producer, &p);
+	for (int i = 0; i < nc; i++)
+		spawn("consumer", -1, consumer, &p);
+	wg_wait(&p.prod);
+	chan_close(p.c);
+	wg_wait(&p.cons);
+	CHECK_EQ(p.sum, (long)np * 20000 * 20001 / 2);
+	chan_free(p.c);
+}
