@@ -41,6 +41,8 @@ static const char *state_name(int s)
 	}
 }
 
+#define DUMP_WAITING_MAX 32	/* parked tasks listed by scheddetail */
+
 /* Go's scheddetail, roughly: every P's state, for debugging. */
 void sched_dump(void)
 {
@@ -60,10 +62,19 @@ void sched_dump(void)
 			when == UINT64_MAX ? -1 : (long)((when - timer_count()) * 1000 / timer_freq()),
 			(unsigned long)pp->preempts, (unsigned long)cpus[i].timer_ticks);
 	}
-	for (struct g *g = allg; g; g = g->alllink)
-		if (g->state != G_DEAD && g->state != G_WAITING)
+	int waiting = 0;
+	for (struct g *g = allg; g; g = g->alllink) {
+		if (g->state == G_DEAD)
+			continue;
+		if (g->state != G_WAITING)
 			kprintf("  task %ld (%s): %s on cpu %d\n", g->id, g->name, state_name(g->state),
 				g->cpu);
+		else if (waiting++ < DUMP_WAITING_MAX)
+			kprintf("  task %ld (%s): waiting [%s]\n", g->id, g->name,
+				g->waitreason ? g->waitreason : "?");
+	}
+	if (waiting > DUMP_WAITING_MAX)
+		kprintf("  ... and %d more waiting\n", waiting - DUMP_WAITING_MAX);
 }
 
 static struct timer trace_timer;

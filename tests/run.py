@@ -66,6 +66,28 @@ CRASHES = [
      r"^panic: task 1 \(main\) on cpu \d+: sync: negative WaitGroup counter", 2),
     ("unpin_without_pin", ["virt"],
      r"^panic: task 1 \(main\) on cpu \d+: go_unpin: task 1 \(main\) is not pinned$", 2),
+    ("send_on_closed_channel", ["virt", "rpi3"],
+     r"^panic: task 1 \(main\) on cpu \d+: send on closed channel$", 2),
+    ("blocked_sender_sees_close", ["virt"],
+     r"^panic: task \d+ \(sender\) on cpu \d+: send on closed channel$", 2),
+    ("close_of_closed_channel", ["virt", "rpi3"],
+     r"^panic: task 1 \(main\) on cpu \d+: close of closed channel$", 2),
+    ("close_of_nil_channel", ["virt"], r"^panic: task 1 \(main\) on cpu \d+: close of nil channel$", 2),
+    ("unlock_of_unlocked_mutex", ["virt", "rpi3"],
+     r"^panic: task 1 \(main\) on cpu \d+: sync: unlock of unlocked mutex", 2),
+    ("runlock_of_unlocked_rwmutex", ["virt"],
+     r"^panic: task 1 \(main\) on cpu \d+: sync: RUnlock of unlocked RWMutex", 2),
+    ("select_bad_op", ["virt"],
+     r"^panic: task 1 \(main\) on cpu \d+: chan_select: case 0 has op 3", 2),
+    ("deadlock_reasons", ["virt", "rpi3"],
+     r"^fatal error: all goroutines are asleep - deadlock!\n\n"
+     r"^goroutine 1 \[sync.WaitGroup.Wait\]: \"main\"\n"
+     r"^goroutine \d+ \[chan send\]: \"send\"\n"
+     r"^goroutine \d+ \[chan receive \(nil chan\)\]: \"nil\"\n"
+     r"^goroutine \d+ \[select\]: \"select\"\n"
+     r"^goroutine \d+ \[select \(no cases\)\]: \"nocases\"\n"
+     r"^goroutine \d+ \[sync.Mutex.Lock\]: \"lock\"\n"
+     r"^goroutine \d+ \[chan receive\]: \"recv\"$", 2),
     ("go_enomem", ["virt", "rpi3"], r"^go returned -12 after \d+ tasks with 32 MiB stacks$", 0),
 ]
 

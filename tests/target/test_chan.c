@@ -36,6 +36,17 @@ static int task_state(long id)
 	return st;
 }
 
+static const char *task_waitreason(long id)
+{
+	const char *r = 0;
+	spin_lock(&allg_lock);
+	for (struct g *g = allg; g; g = g->alllink)
+		if (g->id == id && g->state == G_WAITING)
+			r = g->waitreason;
+	spin_unlock(&allg_lock);
+	return r ? r : "";
+}
+
 /* Yields until task id is parked: with a short quantum, a pinned task may
  * be preempted before it blocks. */
 static void wait_blocked(long id)
@@ -708,4 +719,78 @@ TEST(chan, many_producers_consumers_lose_nothing)
 	wg_wait(&p.cons);
 	CHECK_EQ(p.sum, (long)np * 20000 * 20001 / 2);
 	chan_free(p.c);
+}
+
+/* --- wait reasons (what the deadlock report and scheddetail show) --- */
+
+static chan_t *wr_chan, *wr_full;
+static mutex_t wr_mutex;
+static waitgroup_t wr_wg;
+static cond_t wr_cond;
+
+static void wr_sleep(void *a) { (void)a; go_sleep(3600ull * 1000 * MS); }
+static void wr_recv(void *a) { (void)a; chan_recv(wr_chan, 0); }
+static void wr_send(void *a) { (void)a; int v = 0; chan_send(wr_full, &v); }
+static void wr_lock(void *a) { (void)a; mutex_lock(&wr_mutex); mutex_unlock(&wr_mutex); }
+static void wr_wgwait(void *a) { (void)a; wg_wait(&wr_wg); }
+static void wr_select(void *a)
+{
+	(void)a;
+	chan_case_t c[2] = {{.ch = wr_chan, .op = CHAN_RECV}, {.ch = wr_full, .op = CHAN_SEND}};
+	chan_select(c, 2, true);
+}
+static void wr_cond_wait(void *a)
+{
+	(void)a;
+	mutex_t m = {0};
+	mutex_lock(&m);
+	cond_wait(&wr_cond, &m);
+	mutex_unlock(&m);
+}
+
+TEST(chan, blocked_tasks_show_their_wait_reason)
+{
+	static const struct {
+		void (*fn)(void *);
+		const char *reason;
+	} cases[] = {
+		{wr_sleep, "sleep"},
+		{wr_recv, "chan receive"},
+		{wr_send, "chan send"},
+		{wr_select, "select"},
+		{wr_lock, "sync.Mutex.Lock"},
+		{wr_wgwait, "sync.WaitGroup.Wait"},
+		{wr_cond_wait, "sync.Cond.Wait"},
+	};
+	enum { N = sizeof(cases) / sizeof(cases[0]) };
+	go_pin();
+	wr_chan = chan_make(sizeof(int), 0);
+	wr_full = chan_make(sizeof(int), 1);
+	int v = 0;
+	chan_send(wr_full, &v);
+	mutex_lock(&wr_mutex);
+	wg_add(&wr_wg, 1);
+	long ids[N];
+	for (int i = 0; i < N; i++) {
+		ids[i] = spawn("waiter", go_cpu(), cases[i].fn, 0);
+		wait_blocked(ids[i]);
+	}
+	int bad = 0;
+	for (int i = 0; i < N; i++)
+		if (strcmp(task_waitreason(ids[i]), cases[i].reason)) {
+			printf("  task %ld waits for \"%s\", not \"%s\"\n", ids[i],
+			       task_waitreason(ids[i]), cases[i].reason);
+			bad++;
+		}
+	/* Release them all; the sleeper is left to its hour (it holds nothing). */
+	chan_close(wr_chan);		/* wr_recv, and wr_select's receive */
+	chan_recv(wr_full, 0);		/* room for wr_send */
+	mutex_unlock(&wr_mutex);
+	wg_done(&wr_wg);
+	cond_broadcast(&wr_cond);
+	for (int i = 1; i < N; i++)
+		while (task_state(ids[i]) != G_DEAD)
+			go_yield();
+	go_unpin();
+	CHECK_EQ(bad, 0);
 }

@@ -142,3 +142,104 @@ CRASH(go_enomem)
 	wg_done(&hold);
 	exit(r == -ENOMEM && n > 0 ? 0 : 1);
 }
+
+/* --- channel and sync misuse (Go's runtime panics) --- */
+
+CRASH(send_on_closed_channel)
+{
+	chan_t *c = chan_make(sizeof(int), 1);
+	chan_close(c);
+	int v = 1;
+	chan_send(c, &v);
+}
+
+static void send_forever(void *arg)
+{
+	int v = 1;
+	chan_send(arg, &v);
+}
+
+/* A sender blocked when the channel closes panics too, in its own name. */
+CRASH(blocked_sender_sees_close)
+{
+	chan_t *c = chan_make(sizeof(int), 0);
+	go_pin();
+	go_attr_t a = {.name = "sender", .cpu = go_cpu()};
+	go_with(&a, send_forever, c);
+	go_yield(); /* it blocks in chan_send */
+	chan_close(c);
+	go_sleep(1000000000ull);
+}
+
+CRASH(close_of_closed_channel)
+{
+	chan_t *c = chan_make(0, 0);
+	chan_close(c);
+	chan_close(c);
+}
+
+CRASH(close_of_nil_channel)
+{
+	chan_close(NULL);
+}
+
+CRASH(unlock_of_unlocked_mutex)
+{
+	mutex_t m = {0};
+	mutex_lock(&m);
+	mutex_unlock(&m);
+	mutex_unlock(&m);
+}
+
+CRASH(runlock_of_unlocked_rwmutex)
+{
+	rwmutex_t rw = {0};
+	rw_runlock(&rw);
+}
+
+CRASH(select_bad_op)
+{
+	chan_case_t c = {.ch = 0, .op = 3};
+	chan_select(&c, 1, false);
+}
+
+/* Everyone blocked, each in a different way: the report names each wait. */
+static chan_t *dl_chan;
+static mutex_t dl_mutex;
+
+static void dl_recv(void *arg) { (void)arg; chan_recv(dl_chan, 0); }
+static void dl_send(void *arg) { (void)arg; int v = 0; chan_send(dl_chan, &v); chan_send(dl_chan, &v); }
+static void dl_nil(void *arg) { (void)arg; chan_recv(NULL, 0); }
+static void dl_empty_select(void *arg) { (void)arg; chan_select(NULL, 0, true); }
+static void dl_lock(void *arg) { (void)arg; mutex_lock(&dl_mutex); }
+
+static void dl_select(void *arg)
+{
+	(void)arg;
+	chan_t *other = chan_make(4, 0);
+	chan_case_t c[2] = {{.ch = other, .op = CHAN_RECV}, {.ch = 0, .op = CHAN_SEND}};
+	chan_select(c, 2, true);
+}
+
+static void dl_spawn(const char *name, void (*fn)(void *))
+{
+	go_attr_t a = {.name = name, .cpu = -1};
+	go_with(&a, fn, 0);
+	go_sleep(2000000); /* let it block (the report is in id order anyway) */
+}
+
+CRASH(deadlock_reasons)
+{
+	static waitgroup_t never;
+	dl_chan = chan_make(sizeof(int), 1); /* dl_send's first send is buffered */
+	mutex_lock(&dl_mutex);
+	dl_spawn("send", dl_send);
+	dl_spawn("nil", dl_nil);
+	dl_spawn("select", dl_select);
+	dl_spawn("nocases", dl_empty_select);
+	dl_spawn("lock", dl_lock);
+	dl_chan = chan_make(sizeof(int), 0);
+	dl_spawn("recv", dl_recv);
+	wg_add(&never, 1);
+	wg_wait(&never);
+}
