@@ -32,7 +32,7 @@ static void ponger(void *arg)
 /* Round trips of an int over two unbuffered channels; returns the time. */
 static uint64_t pingpong(long rounds, int cpu_a, int cpu_b)
 {
-	struct pingpong p = {chan_make(sizeof(int), 0), chan_make(sizeof(int), 0), rounds};
+	struct pingpong p = {.ping = chan_make(sizeof(int), 0), .pong = chan_make(sizeof(int), 0), .rounds = rounds};
 	wg_add(&p.wg, 1);
 	go_attr_t a = {.name = "ponger", .cpu = cpu_b};
 	go_with(&a, ponger, &p);
@@ -140,7 +140,7 @@ static uint64_t daisy_chain(void)
 	for (int i = 0; i <= CHAIN; i++)
 		c[i] = chan_make(sizeof(int), 0);
 	for (int i = 0; i < CHAIN; i++) {
-		links[i] = (struct link){c[i], c[i + 1]};
+		links[i] = (struct link){.left = c[i], .right = c[i + 1]};
 		go(whisper, &links[i]);
 	}
 	int v = 1;

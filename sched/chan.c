@@ -238,7 +238,7 @@ static bool chansend(struct chan *c, const void *ep, bool block)
 	struct g *g = must_be_task("chan_send");
 	struct sudog me = {.g = g, .elem = (void *)ep, .c = c};
 	waitq_enqueue(&c->sendq, &me);
-	go_park(park_unlock_spin, &c->lock, "chan send");
+	go_park_unlock(&c->lock, "chan send");
 	g->param = 0;
 	if (!me.success)
 		chan_panic_closed_send(); /* closed while we waited */
@@ -286,7 +286,7 @@ static bool chanrecv(struct chan *c, void *ep, bool block, bool *received)
 	struct g *g = must_be_task("chan_recv");
 	struct sudog me = {.g = g, .elem = ep, .c = c};
 	waitq_enqueue(&c->recvq, &me);
-	go_park(park_unlock_spin, &c->lock, "chan receive");
+	go_park_unlock(&c->lock, "chan receive");
 	g->param = 0;
 	*received = me.success; /* false: woken by close, which zeroed *ep */
 	return true;

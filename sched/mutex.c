@@ -78,7 +78,7 @@ static bool acquire_or_mark(mutex_t *m, bool starving)
 	}
 }
 
-static void mutex_lock_slow(mutex_t *m)
+static __attribute__((noinline)) void mutex_lock_slow(mutex_t *m)
 {
 	struct g *g = sync_must_be_task("mutex_lock");
 	struct sync_waiter w = {.g = g};
@@ -162,7 +162,7 @@ static struct g *release(mutex_t *m)
 	return w->g;
 }
 
-static void mutex_unlock_slow(mutex_t *m, uint32_t s)
+static __attribute__((noinline)) void mutex_unlock_slow(mutex_t *m, uint32_t s)
 {
 	if (!(s & M_LOCKED))
 		panic("sync: unlock of unlocked mutex %p", (void *)m);

@@ -79,6 +79,49 @@ bool park_unlock_spin(struct g *g, void *lock)
 	return true;
 }
 
+/*
+ * go_park(park_unlock_spin, lock, reason), with a direct switch when this
+ * P's runnext can run next at once: the common case of a hand-over (a
+ * channel rendezvous readies the partner onto runnext, then blocks).
+ * schedule() would pick runnext anyway, and it would inherit the slice; we
+ * take the same decision without the trip through the scheduler stack, and
+ * fall back to it whenever schedule() might decide otherwise: the slice is
+ * over, a timer is due, or it is the global queue's 61st-tick turn.
+ *
+ * Like go_yield's fast path, the switch names next as the running task
+ * (TPIDR_EL0) before leaving g's stack: the timer interrupt preempts only a
+ * task running on its own stack, so it leaves this window alone. The lock
+ * is released by sched_switch once g's context is saved, so a waker that
+ * takes it cannot resume g before g is complete.
+ */
+void go_park_unlock(spinlock_t *lock, const char *reason)
+{
+	struct g *g = getg();
+	preempt_disable(); /* the lock's count and ours: not preempted here */
+	struct cpu *c = this_cpu();
+	struct p *pp = c->p;
+	struct g *next = __atomic_load_n(&pp->runq.runnext, __ATOMIC_RELAXED);
+	uint64_t now = timer_count_fast();
+	if (!g || (g->preempt & PREEMPT_COUNT) != 2 || !next || now >= pp->slice_end ||
+	    timers_when(pp) <= now ||
+	    (pp->schedtick % 61 == 0 && __atomic_load_n(&sched.runqsize, __ATOMIC_RELAXED)) ||
+	    !runq_take_next(&pp->runq, next)) {
+		preempt_enable();
+		go_park(park_unlock_spin, lock, reason);
+		return;
+	}
+	g->waitreason = reason;
+	g->state = G_WAITING;
+	next->preempt &= ~PREEMPT_PENDING; /* meant for its previous slice */
+	next->state = G_RUNNING;
+	next->cpu = c->id;
+	set_curg(c, next);
+	g->preempt--; /* the lock's, given back before it is released */
+	sched_switch(&g->ctx, &next->ctx, &lock->locked);
+	g->waitreason = 0;
+	preempt_enable();
+}
+
 void go_ready(struct g *g)
 {
 	int waiting = G_WAITING;

@@ -39,6 +39,8 @@ bool runq_put(struct runq *q, struct g *g, bool next, struct runq_spill *spill);
 /* Owner only. runnext first (then *inherit is true: the task inherits the
  * time slice), else the head of the ring; NULL if empty. */
 struct g *runq_get(struct runq *q, bool *inherit);
+/* Owner: takes runnext if it is still `next` (a thief may have taken it). */
+bool runq_take_next(struct runq *q, struct g *next);
 
 /*
  * Another core (the thief, which owns `to`) takes half of `from`'s ring

@@ -214,6 +214,9 @@ void go_park(bool (*unlockf)(struct g *, void *), void *arg, const char *reason)
 void go_ready(struct g *g);
 /* An unlockf that releases the spinlock_t at arg. */
 bool park_unlock_spin(struct g *g, void *lock);
+/* go_park(park_unlock_spin, lock, reason), switching straight to runnext
+ * when schedule() would pick it anyway. The caller holds only `lock`. */
+void go_park_unlock(spinlock_t *lock, const char *reason);
 /* The park path's mcall: saves the task and runs fn(g) on the scheduler stack. */
 void mcall(void (*fn)(struct g *));
 void gosched_m(struct g *g);	/* queue g at the back of the global queue, schedule */

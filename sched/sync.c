@@ -53,7 +53,7 @@ void wg_wait(waitgroup_t *wg)
 	}
 	g->schedlink = wg->waiters;
 	wg->waiters = g;
-	go_park(park_unlock_spin, WG_LOCK(wg), "sync.WaitGroup.Wait");
+	go_park_unlock(WG_LOCK(wg), "sync.WaitGroup.Wait");
 }
 
 struct g *sync_must_be_task(const char *what)

@@ -59,7 +59,7 @@ static inline struct sync_waiter *syncq_pop_(struct sync_waiter **head, struct s
  * once the caller is off its core. */
 static inline void syncq_park(spinlock_t *lock, const char *reason)
 {
-	go_park(park_unlock_spin, lock, reason);
+	go_park_unlock(lock, reason);
 }
 
 struct g *sync_must_be_task(const char *what);
