@@ -315,6 +315,8 @@ def main():
                   r"^all 16 workers done; per cpu: \d+ \d+ \d+ \d+$"])
         run_make(t, "make run BOARD=rpi3 (demo)", ["BOARD=rpi3"], True,
                  [r"^cpus online: 4$", r"^hello from main"])
+        run_make(t, "make run APP=apps/pipeline", ["APP=apps/pipeline"], True,
+                 [r"^sum of squares 1..100 = 338350 \(want 338350\)$"])
         run_make(t, "make run APP=tests/apps/exit3", ["APP=tests/apps/exit3"], False,
                  [r"^exiting with status 3$", r"exited with status 3"])
     if opts.host and sel.search("host"):
