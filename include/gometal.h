@@ -114,7 +114,8 @@ typedef struct {
 int chan_select(chan_case_t *cases, int n, bool block);
 
 /* time.After: a channel (cap 1) that receives go_now() once, ns from now.
- * chan_free it when done; NULL when there is no memory. */
+ * Receive only (closing it panics); chan_free it when done, even before
+ * it fires. NULL when there is no memory. */
 chan_t *go_after(uint64_t ns);
 
 /* --- sync: every zero-initialised object below is ready to use --- */

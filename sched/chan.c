@@ -310,6 +310,8 @@ void chan_close(chan_t *c)
 {
 	if (!c)
 		panic("close of nil channel");
+	if (c->after) /* Go's time.After channel is receive-only */
+		panic("close of a go_after channel (receive from it, or chan_free it)");
 	spin_lock(&c->lock);
 	if (c->closed) {
 		spin_unlock(&c->lock);

@@ -61,6 +61,17 @@ static void sort_lockorder(struct selstate *s)
 {
 	int n = s->norder;
 	memcpy(s->lockorder, s->pollorder, (size_t)n * sizeof(uint16_t));
+	if (n <= SELECT_STACK) { /* insertion sort: fewer steps for a few cases */
+		for (int i = 1; i < n; i++) {
+			uint16_t k = s->lockorder[i];
+			uintptr_t c = (uintptr_t)s->cases[k].ch;
+			int j = i;
+			for (; j > 0 && chan_of(s, j - 1) > c; j--)
+				s->lockorder[j] = s->lockorder[j - 1];
+			s->lockorder[j] = k;
+		}
+		return;
+	}
 	for (int i = n / 2 - 1; i >= 0; i--)
 		sift_down(s, i, n);
 	for (int end = n - 1; end > 0; end--) {
