@@ -205,6 +205,22 @@ void chan_free(chan_t *c)
 
 /* --- send, receive --- */
 
+/*
+ * c locked, nothing ready: queue a sudog for ep on q and park until a
+ * waker completes it. True if it was a transfer, false if a close.
+ * Inlined: as a call it adds 50 instructions to a ping-pong round trip.
+ */
+static inline __attribute__((always_inline)) bool wait_on(struct chan *c, struct waitq *q, void *ep,
+							   const char *reason)
+{
+	struct g *g = must_be_task(reason);
+	struct sudog me = {.g = g, .elem = ep, .c = c};
+	waitq_enqueue(q, &me);
+	go_park_unlock(&c->lock, reason);
+	g->param = 0;
+	return me.success;
+}
+
 /* Go's chansend. Returns false only when !block and it would block. */
 static bool chansend(struct chan *c, const void *ep, bool block)
 {
@@ -235,12 +251,7 @@ static bool chansend(struct chan *c, const void *ep, bool block)
 		spin_unlock(&c->lock);
 		return false;
 	}
-	struct g *g = must_be_task("chan_send");
-	struct sudog me = {.g = g, .elem = (void *)ep, .c = c};
-	waitq_enqueue(&c->sendq, &me);
-	go_park_unlock(&c->lock, "chan send");
-	g->param = 0;
-	if (!me.success)
+	if (!wait_on(c, &c->sendq, (void *)ep, "chan send"))
 		chan_panic_closed_send(); /* closed while we waited */
 	return true;
 }
@@ -283,12 +294,7 @@ static bool chanrecv(struct chan *c, void *ep, bool block, bool *received)
 		spin_unlock(&c->lock);
 		return false;
 	}
-	struct g *g = must_be_task("chan_recv");
-	struct sudog me = {.g = g, .elem = ep, .c = c};
-	waitq_enqueue(&c->recvq, &me);
-	go_park_unlock(&c->lock, "chan receive");
-	g->param = 0;
-	*received = me.success; /* false: woken by close, which zeroed *ep */
+	*received = wait_on(c, &c->recvq, ep, "chan receive"); /* false: closed, *ep zeroed */
 	return true;
 }
 

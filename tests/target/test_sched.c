@@ -170,10 +170,12 @@ TEST(sched, go_pin_keeps_a_task_on_its_core)
  * core's local queue full; on one core only the 61-tick check lets main
  * back in before the tree is done.
  *
- * What is counted is the tasks run by the core that takes main back, while
- * main waited: the other cores' work, and time the host stalls that core's
- * vCPU, say nothing about its 61-tick check (8 vCPUs on 2 host cores once
- * showed 6500 tasks in total).
+ * Checked on one core only. With several, idle cores take batches from the
+ * global queue into their local rings and steal halves of each other's,
+ * so main may travel through local queues behind whole subtrees: what it
+ * then waits for is not the 61-tick check (8 vCPUs once showed 9928 tasks
+ * run, 4505 of them on the core that took main back). There the count is
+ * printed.
  */
 static int storm_ran;
 static int storm_ran_on[NCPU_MAX];
@@ -197,12 +199,13 @@ TEST(sched, global_queue_is_checked_every_61_ticks)
 	go(storm, (void *)14L);
 	go_yield();
 	int cpu = go_cpu(), all = __atomic_load_n(&storm_ran, __ATOMIC_RELAXED);
-	int seen = __atomic_load_n(&storm_ran_on[cpu], __ATOMIC_RELAXED) ;
+	int seen = __atomic_load_n(&storm_ran_on[cpu], __ATOMIC_RELAXED);
 	printf("  main ran again after %d of %d tasks (%d of them on cpu %d, which took it)\n",
 	       all, total, seen, cpu);
 	/* Measured on one core: 355 with the 61-tick check, 2112 without it
 	 * (main then waits until the local queue first runs dry). */
-	CHECK(seen < 1000);
+	if (go_ncpu() == 1)
+		CHECK(seen < 1000);
 	while (__atomic_load_n(&storm_ran, __ATOMIC_RELAXED) < total)
 		go_yield();
 }
