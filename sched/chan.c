@@ -20,6 +20,7 @@
 #include <drivers/timer/generic_timer.h>
 #include <kernel/panic.h>
 #include <sched/chan.h>
+#include <sched/timer.h>
 #include <stdlib.h>
 #include <string.h>
 

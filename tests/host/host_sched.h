@@ -1,19 +1,37 @@
 /*
- * What sched/mutex.c and sched/sema.c need from the scheduler, for host
- * threads: each thread is a task with a POSIX semaphore to park on.
- * go_park_unlock releases the lock before waiting, which is safe here
- * because a post that comes first is remembered (the kernel must instead
- * release it only once the task is off its core).
+ * What sched/mutex.c, sema.c, chan.c and select.c need from the
+ * scheduler, for host threads (host_sched.c): each thread is a task with a
+ * POSIX semaphore to park on. Parking runs the unlock callback and then
+ * waits; the kernel instead runs it once the task is off its core, but a
+ * post that comes before the wait is remembered, so the wake-up cannot be
+ * lost either way.
  */
 #pragma once
 #include <kernel/spinlock.h>
 #include <semaphore.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+struct sudog;
 
 struct g {
+	uint32_t preempt;	/* select.c gives back its region's count */
 	sem_t wake;
 	long id;
+	struct g *schedlink;
+	struct sudog *param;
+	struct sudog *waiting;
+	uint32_t selectdone;
 };
 
-struct g *host_getg(void);
+struct p {
+	unsigned int rand;
+};
+
+struct g *getg(void);
+struct p *this_p(void);
+uint32_t p_fastrand(struct p *pp);
+void go_park(bool (*unlockf)(struct g *, void *), void *arg, const char *reason);
 void go_park_unlock(spinlock_t *lock, const char *reason);
 void go_ready(struct g *g);

@@ -9,71 +9,10 @@
 #include "host_sched.h"
 #include <gometal.h>
 #include <pthread.h>
-#include <stdarg.h>
-#include <stdlib.h>
-#include <time.h>
+#include <stdio.h>
 #include <unistd.h>
 
 #define THREADS 6
-
-/* --- the scheduler, for threads --- */
-
-static __thread struct g self;
-static __thread int self_ready;
-static long next_id;
-
-struct g *host_getg(void)
-{
-	if (!self_ready) {
-		sem_init(&self.wake, 0, 0);
-		self.id = __atomic_add_fetch(&next_id, 1, __ATOMIC_RELAXED);
-		self_ready = 1;
-	}
-	return &self;
-}
-
-void go_park_unlock(spinlock_t *lock, const char *reason)
-{
-	(void)reason;
-	struct g *g = host_getg();
-	spin_unlock(lock);
-	while (sem_wait(&g->wake))
-		;
-}
-
-void go_ready(struct g *g)
-{
-	sem_post(&g->wake);
-}
-
-struct g *sync_must_be_task(const char *what)
-{
-	(void)what;
-	return host_getg();
-}
-
-uint64_t go_now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-int go_ncpu(void)
-{
-	return THREADS;
-}
-
-void panic(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	printf("panic: ");
-	vprintf(fmt, ap);
-	printf("\n");
-	va_end(ap);
-	exit(2);
-}
 
 /* --- mutex: exclusion and hand-over --- */
 
