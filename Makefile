@@ -1,6 +1,6 @@
 # gometal: one entry point.
 #
-#   make run   [BOARD=virt|rpi3] [SMP=N] [APP=dir] [GIC=3] [EL2=1] [TRACE=ms] [ARGS="k=v ..."]
+#   make run   [BOARD=virt|rpi3|rpi4] [SMP=N] [APP=dir] [GIC=3] [EL2=1] [TRACE=ms] [ARGS="k=v ..."]
 #              [QUANTUM_US=us] [FPSAVE=eager|lazy]
 #   make test  every on-target suite on every board and SMP setting, host tests
 #   make bench                scheduler costs in instructions per operation (QEMU -icount)
@@ -161,6 +161,7 @@ print-qemu:
 test: | deps
 	$(Q)$(MAKE) --no-print-directory BOARD=virt APP=tests/target image
 	$(Q)$(MAKE) --no-print-directory BOARD=rpi3 APP=tests/target image
+	$(Q)$(MAKE) --no-print-directory BOARD=rpi4 APP=tests/target image
 	$(Q)$(MAKE) --no-print-directory BOARD=virt APP=tests/target QUANTUM_US=50 image
 	$(Q)$(MAKE) --no-print-directory BOARD=virt APP=tests/target FPSAVE=lazy image
 	$(Q)$(MAKE) --no-print-directory host-test

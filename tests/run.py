@@ -30,6 +30,8 @@ SUITES = [
     ("virt EL2 gicv3 smp=4", "virt", 4, ["EL2=1", "GIC=3"], "", 4),
     ("rpi3 smp=4", "rpi3", 4, [], "", 4),
     ("rpi3 smp=1", "rpi3", 1, [], "", 1),
+    ("rpi4 smp=4", "rpi4", 4, [], "", 4),
+    ("rpi4 smp=1", "rpi4", 1, [], "", 1),
     # A core that never checks in is reported; the system runs on the rest.
     ("virt smp=4, cpu 2 stuck", "virt", 4, [], "smp_stuck=2 test=smp", 3),
     # schedtrace lines while the scheduler is busy (checked in run_suite)
@@ -44,20 +46,20 @@ SUITES = [
 PANIC = r"^panic: (task \d+ \(.*\) on )?cpu \d+: "
 # (case, boards, regex the console must match, exit status)
 CRASHES = [
-    ("null_deref", ["virt", "rpi3"],
+    ("null_deref", ["virt", "rpi3", "rpi4"],
      PANIC + r"data abort at 0x8 \(translation fault, level \d, read\)", 2),
-    ("undefined_instruction", ["virt", "rpi3"], PANIC + r"undefined instruction at pc 0x", 2),
+    ("undefined_instruction", ["virt", "rpi3", "rpi4"], PANIC + r"undefined instruction at pc 0x", 2),
     ("write_to_text", ["virt"], PANIC + r"data abort at 0x\w+ \(permission fault, level 3, write\)", 2),
     ("execute_data", ["virt"], PANIC + r"instruction abort at 0x\w+ \(permission fault", 2),
-    ("stack_overflow", ["virt", "rpi3"],
+    ("stack_overflow", ["virt", "rpi3", "rpi4"],
      r"^panic: stack overflow in task 1 \(main\) on cpu \d+ \(data abort at 0x", 2),
     ("huge_frame", ["virt"], r"^panic: stack overflow in task 1 \(main\) on cpu \d+ \(data abort at 0x", 2),
     ("explicit_panic", ["virt"], PANIC + r"test panic 42$(?s:.*)^  other cores stopped: 3 of 3$", 2),
     ("failed_assert", ["virt"], PANIC + r"assertion failed: zero == 1", 2),
-    ("secondary_null_deref", ["virt", "rpi3"],
+    ("secondary_null_deref", ["virt", "rpi3", "rpi4"],
      r"^panic: task \d+ \(faulty\) on cpu \d+: data abort at 0x0 (?s:.*)^  other cores stopped: 3 of 3$", 2),
-    ("exit3", ["virt", "rpi3"], r"ktest: crash case exit3$", 3),
-    ("deadlock", ["virt", "rpi3"],
+    ("exit3", ["virt", "rpi3", "rpi4"], r"ktest: crash case exit3$", 3),
+    ("deadlock", ["virt", "rpi3", "rpi4"],
      r"^fatal error: all goroutines are asleep - deadlock!\n\n"
      r"(?s:.*)^goroutine 1 \[sync.WaitGroup.Wait\]: \"main\"$"
      r"(?s:.*)^goroutine \d+ \[sync.WaitGroup.Wait\]: \"blocked\"$", 2),
@@ -66,20 +68,20 @@ CRASHES = [
      r"^panic: task 1 \(main\) on cpu \d+: sync: negative WaitGroup counter", 2),
     ("unpin_without_pin", ["virt"],
      r"^panic: task 1 \(main\) on cpu \d+: go_unpin: task 1 \(main\) is not pinned$", 2),
-    ("send_on_closed_channel", ["virt", "rpi3"],
+    ("send_on_closed_channel", ["virt", "rpi3", "rpi4"],
      r"^panic: task 1 \(main\) on cpu \d+: send on closed channel$", 2),
     ("blocked_sender_sees_close", ["virt"],
      r"^panic: task \d+ \(sender\) on cpu \d+: send on closed channel$", 2),
-    ("close_of_closed_channel", ["virt", "rpi3"],
+    ("close_of_closed_channel", ["virt", "rpi3", "rpi4"],
      r"^panic: task 1 \(main\) on cpu \d+: close of closed channel$", 2),
     ("close_of_nil_channel", ["virt"], r"^panic: task 1 \(main\) on cpu \d+: close of nil channel$", 2),
-    ("unlock_of_unlocked_mutex", ["virt", "rpi3"],
+    ("unlock_of_unlocked_mutex", ["virt", "rpi3", "rpi4"],
      r"^panic: task 1 \(main\) on cpu \d+: sync: unlock of unlocked mutex", 2),
     ("runlock_of_unlocked_rwmutex", ["virt"],
      r"^panic: task 1 \(main\) on cpu \d+: sync: RUnlock of unlocked RWMutex", 2),
     ("select_bad_op", ["virt"],
      r"^panic: task 1 \(main\) on cpu \d+: chan_select: case 0 has op 3", 2),
-    ("deadlock_reasons", ["virt", "rpi3"],
+    ("deadlock_reasons", ["virt", "rpi3", "rpi4"],
      r"^fatal error: all goroutines are asleep - deadlock!\n\n"
      r"^goroutine 1 \[sync.WaitGroup.Wait\]: \"main\"\n"
      r"^goroutine \d+ \[chan send\]: \"send\"\n"
@@ -88,7 +90,7 @@ CRASHES = [
      r"^goroutine \d+ \[select \(no cases\)\]: \"nocases\"\n"
      r"^goroutine \d+ \[sync.Mutex.Lock\]: \"lock\"\n"
      r"^goroutine \d+ \[chan receive\]: \"recv\"$", 2),
-    ("go_enomem", ["virt", "rpi3"], r"^go returned -12 after \d+ tasks with 32 MiB stacks$", 0),
+    ("go_enomem", ["virt", "rpi3", "rpi4"], r"^go returned -12 after \d+ tasks with 32 MiB stacks$", 0),
 ]
 
 
@@ -149,7 +151,7 @@ def variant(make_vars):
 
 def boot(build, board, smp, make_vars, args, semihosting=True, until=None):
     """Boots the test image; returns what run() does."""
-    image = {"virt": "Image", "rpi3": "kernel8.img"}[board]
+    image = {"virt": "Image", "rpi3": "kernel8.img", "rpi4": "kernel8.img"}[board]
     d = os.path.join(build, board + variant(make_vars), "target")
     T.elf = os.path.join(d, "kernel.elf")
     cmd = qemu_base(board, smp, make_vars) + [
@@ -309,12 +311,15 @@ def main():
     if sel.search("without semihosting"):
         run_no_semihosting(t, build, "virt", 0, r"ktest: crash case exit3$")
         run_no_semihosting(t, build, "rpi3", None, r"^gometal: system halted, status 3$")
+        run_no_semihosting(t, build, "rpi4", None, r"^gometal: system halted, status 3$")
     if sel.search("make run"):
         run_make(t, "make run (demo)", [], True,
                  [r"^cpus online: 4$", r"^hello from main \(task 1\) on cpu \d of 4$",
                   r"^all 16 workers done; per cpu: \d+ \d+ \d+ \d+$"])
         run_make(t, "make run BOARD=rpi3 (demo)", ["BOARD=rpi3"], True,
                  [r"^cpus online: 4$", r"^hello from main"])
+        run_make(t, "make run BOARD=rpi4 (demo)", ["BOARD=rpi4"], True,
+                 [r"^gometal on rpi4: entered at EL2", r"^cpus online: 4$", r"^hello from main"])
         run_make(t, "make run APP=apps/pipeline", ["APP=apps/pipeline"], True,
                  [r"^sum of squares 1..100 = 338350 \(want 338350\)$"])
         run_make(t, "make run APP=tests/apps/exit3", ["APP=tests/apps/exit3"], False,
