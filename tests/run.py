@@ -10,6 +10,7 @@ is a failure shown with the last console lines. The last line printed is
 import argparse
 import os
 import re
+import socket
 import subprocess
 import sys
 import threading
@@ -190,6 +191,43 @@ def run(cmd, cwd=ROOT, until=None):
     return status, text, time.monotonic() - start
 
 
+def run_gdb(t, build, board):
+    """A scripted gdb-multiarch session against QEMU's stub, as `make debug`
+    + `make gdb`: a breakpoint in the scheduler is hit, and every core is a
+    thread."""
+    name = f"{board} gdb: breakpoint in schedule(), one thread per core"
+    image = {"virt": "Image", "rpi3": "kernel8.img", "rpi4": "kernel8.img"}[board]
+    d = os.path.join(build, board, "target")
+    with socket.socket() as sk:   # a free port for the stub
+        sk.bind(("127.0.0.1", 0))
+        port = sk.getsockname()[1]
+    qemu = subprocess.Popen(qemu_base(board, 4, []) + [
+        "-kernel", os.path.join(d, image), "-append", "maxcpus=4 test=sched.spawn",
+        "-nic", "none", "-display", "none", "-monitor", "none", "-serial", "null",
+        "-semihosting-config", "enable=on,target=native", "-gdb", f"tcp:127.0.0.1:{port}", "-S"],
+        cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        status, out, secs = run(["gdb-multiarch", "-q", "-batch", "-nx",
+                                 os.path.join(d, "kernel.elf"),
+                                 "-ex", "set architecture aarch64",
+                                 "-ex", f"target remote 127.0.0.1:{port}",
+                                 "-ex", "break schedule", "-ex", "continue",
+                                 "-ex", "info threads", "-ex", "bt 3", "-ex", "kill"])
+    finally:
+        qemu.kill()
+        qemu.wait()
+    threads = re.findall(r"^[* ] +\d+ +Thread 1\.\d+", out, re.M)
+    if status is None:
+        t.fail(name, f"timed out after {TIMEOUT} s", out)
+    elif not re.search(r"^Thread \d+ hit Breakpoint 1, schedule \(\) at ", out, re.M) and \
+            not re.search(r"^Breakpoint 1, schedule \(\) at ", out, re.M):
+        t.fail(name, "the breakpoint in schedule() was not hit", out)
+    elif len(threads) != 4:
+        t.fail(name, f"{len(threads)} threads listed, not 4", out)
+    else:
+        t.ok(name, f"  ({secs:.1f} s)")
+
+
 def run_suite(t, build, label, board, smp, make_vars, args, expect):
     status, out, secs = boot(build, board, smp, make_vars, f"expect_cpus={expect} {args}")
     name = f"{label}"
@@ -312,6 +350,9 @@ def main():
         run_no_semihosting(t, build, "virt", 0, r"ktest: crash case exit3$")
         run_no_semihosting(t, build, "rpi3", None, r"^gometal: system halted, status 3$")
         run_no_semihosting(t, build, "rpi4", None, r"^gometal: system halted, status 3$")
+    for board in ("virt", "rpi4"):
+        if sel.search(f"{board} gdb"):
+            run_gdb(t, build, board)
     if sel.search("make run"):
         run_make(t, "make run (demo)", [], True,
                  [r"^cpus online: 4$", r"^hello from main \(task 1\) on cpu \d of 4$",
