@@ -5,6 +5,7 @@
 #   make test  every on-target suite on every board and SMP setting, host tests
 #   make bench                scheduler costs in instructions per operation (QEMU -icount)
 #   make debug / make gdb     QEMU halted with its GDB stub / attach gdb-multiarch
+#   make openocd BOARD=rpi3|rpi4 [ADAPTER=cfg]   JTAG on hardware; then make gdb JTAG=1
 #   make image                build build/<board>/<app>/ only
 #   make deps                 install missing Debian packages (run by the others)
 #
@@ -86,7 +87,7 @@ LDFLAGS := -nostdlib -nostartfiles -static -no-pie -Wl,--gc-sections -Wl,-z,max-
 	   -Wl,--build-id=none
 LIBS    := -Wl,--start-group $(LIBC) $(NEWLIB)/lib/libm.a $(shell $(CC) -print-libgcc-file-name 2>/dev/null) -Wl,--end-group
 
-.PHONY: all image run debug gdb test bench deps clean distclean host-test print-qemu
+.PHONY: all image run debug gdb openocd test bench deps clean distclean host-test print-qemu print-openocd-cfg
 all: image
 
 deps:
@@ -151,8 +152,23 @@ debug: image
 	@echo "QEMU halted; GDB stub on :1234. In another shell: make gdb BOARD=$(BOARD) APP=$(APP)"
 	$(Q)$(QEMU_CMD) -s -S
 
+# JTAG=1: attach to OpenOCD (make openocd) on the hardware instead of QEMU.
+GDB_PORT := $(if $(JTAG),3333,1234)
 gdb: | deps
-	gdb-multiarch -q $(ELF) -ex 'set architecture aarch64' -ex 'target remote :1234'
+	gdb-multiarch -q $(ELF) -ex 'set architecture aarch64' -ex 'target remote :$(GDB_PORT)'
+
+# JTAG on a Pi (GPIO 22-27): OpenOCD with the board's configuration, as
+# OpenOCD ships it, and a probe (ADAPTER=, an OpenOCD interface config;
+# default: FTDI's C232HM FT232H cable). Then `make gdb BOARD=... JTAG=1`.
+ADAPTER ?= interface/ftdi/c232hm.cfg
+OPENOCD_CFG_rpi3 := board/rpi3.cfg
+OPENOCD_CFG_rpi4 := board/rpi4b.cfg
+openocd: | deps
+	$(if $(OPENOCD_CFG_$(BOARD)),,$(error BOARD=$(BOARD): no OpenOCD configuration (rpi3, rpi4)))
+	openocd -f $(ADAPTER) -f $(OPENOCD_CFG_$(BOARD))
+
+print-openocd-cfg:
+	@echo '$(OPENOCD_CFG_$(BOARD))'
 
 print-qemu:
 	@echo '$(QEMU) $(QEMU_ARGS)'

@@ -228,6 +228,22 @@ def run_gdb(t, build, board):
         t.ok(name, f"  ({secs:.1f} s)")
 
 
+def run_openocd(t, board):
+    """The board's OpenOCD configuration (as `make openocd` uses it) loads
+    cleanly, with OpenOCD's dummy adapter standing in for a probe."""
+    name = f"{board} openocd: configuration loads"
+    cfg = subprocess.run(["make", "-s", "--no-print-directory", "print-openocd-cfg",
+                          f"BOARD={board}"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    if not cfg:
+        t.fail(name, "no OpenOCD configuration for the board")
+        return
+    status, out, secs = run(["openocd", "-c", "adapter driver dummy", "-f", cfg, "-c", "shutdown"])
+    if status != 0 or re.search(r"^Error", out, re.M):
+        t.fail(name, f"openocd exited {status}", out)
+    else:
+        t.ok(name, f"  ({cfg})")
+
+
 def run_suite(t, build, label, board, smp, make_vars, args, expect):
     status, out, secs = boot(build, board, smp, make_vars, f"expect_cpus={expect} {args}")
     name = f"{label}"
@@ -353,6 +369,9 @@ def main():
     for board in ("virt", "rpi4"):
         if sel.search(f"{board} gdb"):
             run_gdb(t, build, board)
+    for board in ("rpi3", "rpi4"):
+        if sel.search(f"{board} openocd"):
+            run_openocd(t, board)
     if sel.search("make run"):
         run_make(t, "make run (demo)", [], True,
                  [r"^cpus online: 4$", r"^hello from main \(task 1\) on cpu \d of 4$",
