@@ -1,6 +1,6 @@
 # gometal: one entry point.
 #
-#   make run   [BOARD=virt|rpi3|rpi4] [SMP=N] [APP=dir] [GIC=3] [EL2=1] [TRACE=ms] [ARGS="k=v ..."]
+#   make run   [BOARD=virt|rpi3|rpi4] (rpi5: make image only) [SMP=N] [APP=dir] [GIC=3] [EL2=1] [TRACE=ms] [ARGS="k=v ..."]
 #              [QUANTUM_US=us] [FPSAVE=eager|lazy]
 #   make test  every on-target suite on every board and SMP setting, host tests
 #   make bench                scheduler costs in instructions per operation (QEMU -icount)
@@ -87,7 +87,7 @@ LDFLAGS := -nostdlib -nostartfiles -static -no-pie -Wl,--gc-sections -Wl,-z,max-
 	   -Wl,--build-id=none
 LIBS    := -Wl,--start-group $(LIBC) $(NEWLIB)/lib/libm.a $(shell $(CC) -print-libgcc-file-name 2>/dev/null) -Wl,--end-group
 
-.PHONY: all image run debug gdb openocd test bench deps clean distclean host-test print-qemu print-openocd-cfg
+.PHONY: all image run debug gdb openocd no-emulator test bench deps clean distclean host-test print-qemu print-openocd-cfg
 all: image
 
 deps:
@@ -144,11 +144,14 @@ QEMU_CMD = $(QEMU) $(QEMU_ARGS) -kernel $(IMG) \
 	   -append "maxcpus=$(SMP)$(if $(TRACE), schedtrace=$(TRACE)) $(ARGS)" \
 	   -semihosting-config enable=on,target=native -nic none -nographic -serial mon:stdio
 
-run: image
+no-emulator:
+	$(if $(QEMU_MACHINE),,$(error BOARD=$(BOARD): no emulator models it; build with make image or make sdimage))
+
+run: image no-emulator
 	$(Q)$(QEMU_CMD); st=$$?; \
 	if [ $$st -ne 0 ]; then echo "gometal: $(APP_NAME) exited with status $$st"; fi; exit $$st
 
-debug: image
+debug: image no-emulator
 	@echo "QEMU halted; GDB stub on :1234. In another shell: make gdb BOARD=$(BOARD) APP=$(APP)"
 	$(Q)$(QEMU_CMD) -s -S
 
@@ -178,6 +181,7 @@ test: | deps
 	$(Q)$(MAKE) --no-print-directory BOARD=virt APP=tests/target image
 	$(Q)$(MAKE) --no-print-directory BOARD=rpi3 APP=tests/target image
 	$(Q)$(MAKE) --no-print-directory BOARD=rpi4 APP=tests/target image
+	$(Q)$(MAKE) --no-print-directory BOARD=rpi5 APP=tests/target image
 	$(Q)$(MAKE) --no-print-directory BOARD=virt APP=tests/target QUANTUM_US=50 image
 	$(Q)$(MAKE) --no-print-directory BOARD=virt APP=tests/target FPSAVE=lazy image
 	$(Q)$(MAKE) --no-print-directory host-test

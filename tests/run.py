@@ -11,6 +11,7 @@ import argparse
 import os
 import re
 import socket
+import struct
 import subprocess
 import sys
 import threading
@@ -244,6 +245,43 @@ def run_openocd(t, board):
         t.ok(name, f"  ({cfg})")
 
 
+def check_image_header(t, build, board, image):
+    """An arm64 Linux Image header, as the Pi firmware and U-Boot's booti want."""
+    name = f"{board} image: arm64 Image header"
+    path = os.path.join(build, board, "target", image)
+    try:
+        with open(path, "rb") as f:
+            head = f.read(64)
+    except OSError as e:
+        t.fail(name, str(e))
+        return
+    text_offset, image_size, flags = struct.unpack_from("<QQQ", head, 8)
+    magic = head[0x38:0x3c]
+    # flags: little-endian, 4 KiB pages (bits 0-2 = 0b010)
+    if magic != b"ARM\x64" or text_offset != 0x80000 or flags & 7 != 2 or \
+            image_size < os.path.getsize(path):
+        t.fail(name, f"magic {magic!r}, text_offset {text_offset:#x}, flags {flags:#x}, "
+                     f"image_size {image_size} for a {os.path.getsize(path)}-byte file")
+    else:
+        t.ok(name, f"  ({image}, {image_size} bytes)")
+
+
+def check_board_sources(t, board):
+    """Every number in a board file's board_init() is named in its comments,
+    where the source it comes from is cited."""
+    name = f"{board} board file: every constant cites its source"
+    text = open(os.path.join(ROOT, "boards", board, "board.c")).read()
+    comments = " ".join(re.findall(r"/\*.*?\*/", text, re.S)).replace("_", "")
+    body = re.sub(r"/\*.*?\*/", "", text[text.index("void board_init"):], flags=re.S)
+    body += " ".join(re.findall(r"^#define \w+\s+(\S+)", text, re.M))
+    numbers = set(re.findall(r"\b(0x[0-9a-fA-F]+|\d{4,})", body))
+    missing = sorted(n for n in numbers if n.lower() not in comments.lower())
+    if missing:
+        t.fail(name, "not in the comments: " + ", ".join(missing))
+    else:
+        t.ok(name, f"  ({len(numbers)} constants)")
+
+
 def run_suite(t, build, label, board, smp, make_vars, args, expect):
     status, out, secs = boot(build, board, smp, make_vars, f"expect_cpus={expect} {args}")
     name = f"{label}"
@@ -369,6 +407,11 @@ def main():
     for board in ("virt", "rpi4"):
         if sel.search(f"{board} gdb"):
             run_gdb(t, build, board)
+    if sel.search("rpi5 image"):
+        check_image_header(t, build, "rpi5", "kernel_2712.img")
+    for board in ("rpi4", "rpi5"):
+        if sel.search(f"{board} board file"):
+            check_board_sources(t, board)
     for board in ("rpi3", "rpi4"):
         if sel.search(f"{board} openocd"):
             run_openocd(t, board)

@@ -3,12 +3,14 @@
  *
  * Sources:
  *  - "Low peripheral" mode, the firmware's default: the main peripherals at
- *    0xfe000000 (bus 0x7e000000), PL011 UART0 at 0xfe201000, GPIO at
- *    0xfe200000: BCM2711 ARM Peripherals, 1.2.4 "Legacy master addresses"
+ *    0xfe000000 (bus 0x7e000000; 0x01800000 long, up to 0xff800000),
+ *    PL011 UART0 at 0xfe201000, GPIO at 0xfe200000: BCM2711 ARM
+ *    Peripherals, 1.2.4 "Legacy master addresses"
  *    and the UART/GPIO chapters; Linux arch/arm/boot/dts/broadcom/
  *    bcm2711.dtsi (ranges 0x7e000000 -> 0xfe000000).
- *  - GIC-400 at 0xff840000 (GICD +0x1000, GICC +0x2000), in the ARM-local
- *    block at 0xff800000: BCM2711 ARM Peripherals, 6.5 "ARM_LOCAL" / GIC-400;
+ *  - GIC-400 at 0xff840000 (GICD 0xff841000, GICC 0xff842000), in the
+ *    ARM-local block at 0xff800000 (0x00800000 long, to the top of 4 GiB):
+ *    BCM2711 ARM Peripherals, 6.5 "ARM_LOCAL" / GIC-400;
  *    bcm2711.dtsi interrupt-controller@40041000 (bus address of the same).
  *    Interrupts reach it when config.txt has enable_gic=1, the Pi 4
  *    firmware's default (Raspberry Pi documentation, "config.txt").

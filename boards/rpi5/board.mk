@@ -1,0 +1,8 @@
+# Raspberry Pi 5 (BCM2712, Cortex-A76). No emulator exists: the image is
+# built, never run here. The Pi 5 firmware loads kernel_2712.img by default.
+BOARD_CPU    := cortex-a76
+LOAD_ADDR    := 0x80000
+IMAGE_NAME   := kernel_2712.img
+SMP_MAX      := 4
+QEMU_MACHINE :=
+QEMU_ARGS    :=
