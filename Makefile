@@ -7,6 +7,7 @@
 #   make debug / make gdb     QEMU halted with its GDB stub / attach gdb-multiarch
 #   make openocd BOARD=rpi3|rpi4 [ADAPTER=cfg]   JTAG on hardware; then make gdb JTAG=1
 #   make image                build build/<board>/<app>/ only
+#   make sdimage BOARD=rpi3|rpi4|rpi5 [JTAG=1]   build/<board>/sdcard.img; make install SDCARD=dir
 #   make deps                 install missing Debian packages (run by the others)
 #
 # Out-of-tree builds: build/<board>/kernel/ (kernel objects),
@@ -87,7 +88,7 @@ LDFLAGS := -nostdlib -nostartfiles -static -no-pie -Wl,--gc-sections -Wl,-z,max-
 	   -Wl,--build-id=none
 LIBS    := -Wl,--start-group $(LIBC) $(NEWLIB)/lib/libm.a $(shell $(CC) -print-libgcc-file-name 2>/dev/null) -Wl,--end-group
 
-.PHONY: all image run debug gdb openocd no-emulator test bench deps clean distclean host-test print-qemu print-openocd-cfg
+.PHONY: all image run debug gdb openocd no-emulator sd-files sdimage install test bench deps clean distclean host-test print-qemu print-openocd-cfg
 all: image
 
 deps:
@@ -154,6 +155,37 @@ run: image no-emulator
 debug: image no-emulator
 	@echo "QEMU halted; GDB stub on :1234. In another shell: make gdb BOARD=$(BOARD) APP=$(APP)"
 	$(Q)$(QEMU_CMD) -s -S
+
+# A Raspberry Pi's SD card: build/<board>/sdcard.img (MBR + FAT32, for dd
+# or Raspberry Pi Imager's "Use custom"), or the same files copied onto a
+# mounted card with `make install SDCARD=/media/.../boot`. The Pi 3 and 4
+# boot firmware comes from Debian's raspi-firmware package (fetched into
+# build/firmware, not installed); the Pi 5 keeps its firmware in EEPROM.
+# ARGS go to cmdline.txt; JTAG=1 adds enable_jtag_gpio=1 to config.txt.
+FIRMWARE := $(BUILD)/firmware/usr/lib/raspi-firmware
+SD_FIRMWARE_rpi3 := bootcode.bin start.elf fixup.dat
+SD_FIRMWARE_rpi4 := start4.elf fixup4.dat
+SD_FIRMWARE_rpi5 :=
+SD_FILES = $(addprefix $(FIRMWARE)/,$(SD_FIRMWARE_$(BOARD))) $(OUT)/config.txt $(OUT)/cmdline.txt $(IMG)
+
+$(FIRMWARE)/%: tools/fetch-firmware.sh | deps
+	$(Q)bash tools/fetch-firmware.sh $(BUILD)/firmware
+
+sd-files: image
+	$(if $(wildcard boards/$(BOARD)/config.txt),,$(error BOARD=$(BOARD) is not a Raspberry Pi: no SD card))
+	$(Q)cp boards/$(BOARD)/config.txt $(OUT)/config.txt
+	$(Q)$(if $(JTAG),printf '%s\n' '# JTAG on GPIO 22-27 (make openocd)' 'enable_jtag_gpio=1' >> $(OUT)/config.txt)
+	$(Q)echo "$(strip $(ARGS))" > $(OUT)/cmdline.txt
+
+sdimage: sd-files $(addprefix $(FIRMWARE)/,$(SD_FIRMWARE_$(BOARD)))
+	$(Q)python3 tools/mksdimage.py $(B)/sdcard.img $(SD_FILES)
+	@echo "  SDCARD  $(B)/sdcard.img: $(notdir $(SD_FILES))"
+
+install: sd-files $(addprefix $(FIRMWARE)/,$(SD_FIRMWARE_$(BOARD)))
+	$(if $(SDCARD),,$(error SDCARD=/path/to/the/mounted/boot/partition is required))
+	$(if $(wildcard $(SDCARD)/.),,$(error SDCARD=$(SDCARD) is not a directory))
+	$(Q)cp $(SD_FILES) $(SDCARD)/ && sync
+	@echo "  INSTALL $(SDCARD): $(notdir $(SD_FILES))"
 
 # JTAG=1: attach to OpenOCD (make openocd) on the hardware instead of QEMU.
 GDB_PORT := $(if $(JTAG),3333,1234)

@@ -282,6 +282,51 @@ def check_board_sources(t, board):
         t.ok(name, f"  ({len(numbers)} constants)")
 
 
+SD_EXPECT = {
+    "rpi3": ["bootcode.bin", "start.elf", "fixup.dat", "config.txt", "cmdline.txt", "kernel8.img"],
+    "rpi4": ["start4.elf", "fixup4.dat", "config.txt", "cmdline.txt", "kernel8.img"],
+    "rpi5": ["config.txt", "cmdline.txt", "kernel_2712.img"],
+}
+
+
+def run_sdimage(t, build, board):
+    """make sdimage: an MBR with one FAT32 partition holding exactly the
+    board's boot files, the kernel byte for byte as built."""
+    name = f"{board} sdimage: MBR + FAT32 with the boot files"
+    status, out, secs = run(["make", "-s", "--no-print-directory", "sdimage", f"BOARD={board}",
+                             "ARGS=quantum=1000"])
+    img = os.path.join(build, board, "sdcard.img")
+    if status != 0 or not os.path.exists(img):
+        t.fail(name, f"make sdimage exited {status}", out)
+        return
+    with open(img, "rb") as f:
+        mbr = f.read(512)
+    ptype, start = mbr[446 + 4], struct.unpack_from("<I", mbr, 446 + 8)[0]
+    if mbr[510:512] != b"\x55\xaa" or ptype != 0x0c:
+        t.fail(name, f"MBR signature {mbr[510:512].hex()}, partition type {ptype:#x}")
+        return
+    env = dict(os.environ, MTOOLS_SKIP_CHECK="1")
+    part = f"{img}@@{start * 512}"
+    listing = subprocess.run(["mdir", "-b", "-i", part, "::"], capture_output=True, text=True,
+                             env=env).stdout.split()
+    got = [x.split("/")[-1] for x in listing]
+    if sorted(got) != sorted(SD_EXPECT[board]):
+        t.fail(name, f"files {got}, expected {SD_EXPECT[board]}")
+        return
+    kname = SD_EXPECT[board][-1]
+    kernel = subprocess.run(["mtype", "-i", part, "::" + kname], capture_output=True, env=env).stdout
+    cmdline = subprocess.run(["mtype", "-i", part, "::cmdline.txt"], capture_output=True,
+                             env=env).stdout.decode().strip()
+    with open(os.path.join(build, board, "hello", kname), "rb") as f:
+        built = f.read()
+    if kernel != built:
+        t.fail(name, f"{kname} on the card ({len(kernel)} bytes) is not the one built ({len(built)})")
+    elif cmdline != "quantum=1000":
+        t.fail(name, f"cmdline.txt holds {cmdline!r}, not the ARGS given")
+    else:
+        t.ok(name, "  (" + " ".join(got) + ")")
+
+
 def run_suite(t, build, label, board, smp, make_vars, args, expect):
     status, out, secs = boot(build, board, smp, make_vars, f"expect_cpus={expect} {args}")
     name = f"{label}"
@@ -409,6 +454,9 @@ def main():
             run_gdb(t, build, board)
     if sel.search("rpi5 image"):
         check_image_header(t, build, "rpi5", "kernel_2712.img")
+    for board in ("rpi3", "rpi4", "rpi5"):
+        if sel.search(f"{board} sdimage"):
+            run_sdimage(t, build, board)
     for board in ("rpi4", "rpi5"):
         if sel.search(f"{board} board file"):
             check_board_sources(t, board)

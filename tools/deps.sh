@@ -25,6 +25,8 @@ have gdb-multiarch || need+=(gdb-multiarch)
 have openocd || need+=(openocd)
 ls /usr/src/newlib/newlib-*.tar.* >/dev/null 2>&1 || need+=(newlib-source)
 have python3 || need+=(python3)
+have mcopy || need+=(mtools)                     # make sdimage
+[ -x /usr/sbin/mkfs.fat ] || [ -x /sbin/mkfs.fat ] || need+=(dosfstools)
 major=$(qemu_major)
 if [ -z "$major" ] || [ "$major" -lt "$QEMU_MIN_MAJOR" ]; then
 	need_bpo+=(qemu-system-arm qemu-system-data)
@@ -35,21 +37,7 @@ fi
 codename=$(. /etc/os-release 2>/dev/null && echo "${VERSION_CODENAME:-}")
 bpo_file=/etc/apt/sources.list.d/gometal-backports.sources
 
-# First deb URI of the machine's main Debian suite (deb822 or one-line form).
-mirror_uri() {
-	local f
-	for f in /etc/apt/sources.list.d/*.sources; do
-		[ -f "$f" ] || continue
-		awk -v c="$codename" '
-			/^URIs:/ { u = $2 }
-			/^Suites:/ { for (i = 2; i <= NF; i++) if ($i == c) ok = 1 }
-			/^$/ { if (ok && u != "") { print u; exit } ok = 0; u = "" }
-			END { if (ok && u != "") print u }' "$f" | head -n1
-	done | head -n1
-	if [ -f /etc/apt/sources.list ]; then
-		awk -v c="$codename" '$1 == "deb" && $3 == c { print $2; exit }' /etc/apt/sources.list
-	fi
-}
+. "$(dirname "$0")/debian-mirror.sh"   # mirror_uri
 
 bpo_cmd=""
 if [ ${#need_bpo[@]} -gt 0 ]; then
