@@ -7,7 +7,9 @@
 #   make debug / make gdb     QEMU halted with its GDB stub / attach gdb-multiarch
 #   make openocd BOARD=rpi3|rpi4 [ADAPTER=cfg]   JTAG on hardware; then make gdb JTAG=1
 #   make image                build build/<board>/<app>/ only
-#   make sdimage BOARD=rpi3|rpi4|rpi5 [JTAG=1]   build/<board>/sdcard.img; make install SDCARD=dir
+#   make sdimage BOARD=rpi3|rpi4|rpi5 [JTAG=1] [CHAINLOADER=1]   build/<board>/sdcard.img;
+#                             make install SDCARD=dir copies the same files
+#   make chainboot BOARD=rpi3|rpi4 PORT=/dev/ttyUSB0   send the kernel to the card's chainloader
 #   make deps                 install missing Debian packages (run by the others)
 #
 # Out-of-tree builds: build/<board>/kernel/ (kernel objects),
@@ -88,7 +90,7 @@ LDFLAGS := -nostdlib -nostartfiles -static -no-pie -Wl,--gc-sections -Wl,-z,max-
 	   -Wl,--build-id=none
 LIBS    := -Wl,--start-group $(LIBC) $(NEWLIB)/lib/libm.a $(shell $(CC) -print-libgcc-file-name 2>/dev/null) -Wl,--end-group
 
-.PHONY: all image run debug gdb openocd no-emulator sd-files sdimage install test bench deps clean distclean host-test print-qemu print-openocd-cfg
+.PHONY: all image run debug gdb openocd no-emulator sd-files sdimage install chainloader chainboot test bench deps clean distclean host-test print-qemu print-openocd-cfg
 all: image
 
 deps:
@@ -166,12 +168,14 @@ FIRMWARE := $(BUILD)/firmware/usr/lib/raspi-firmware
 SD_FIRMWARE_rpi3 := bootcode.bin start.elf fixup.dat
 SD_FIRMWARE_rpi4 := start4.elf fixup4.dat
 SD_FIRMWARE_rpi5 :=
-SD_FILES = $(addprefix $(FIRMWARE)/,$(SD_FIRMWARE_$(BOARD))) $(OUT)/config.txt $(OUT)/cmdline.txt $(IMG)
+SD_KERNEL = $(if $(CHAINLOADER),$(CL)/$(IMAGE_NAME),$(IMG))
+SD_FILES = $(addprefix $(FIRMWARE)/,$(SD_FIRMWARE_$(BOARD))) $(OUT)/config.txt $(OUT)/cmdline.txt \
+	   $(SD_KERNEL)
 
 $(FIRMWARE)/%: tools/fetch-firmware.sh | deps
 	$(Q)bash tools/fetch-firmware.sh $(BUILD)/firmware
 
-sd-files: image
+sd-files: image $(if $(CHAINLOADER),chainloader)
 	$(if $(wildcard boards/$(BOARD)/config.txt),,$(error BOARD=$(BOARD) is not a Raspberry Pi: no SD card))
 	$(Q)cp boards/$(BOARD)/config.txt $(OUT)/config.txt
 	$(Q)$(if $(JTAG),printf '%s\n' '# JTAG on GPIO 22-27 (make openocd)' 'enable_jtag_gpio=1' >> $(OUT)/config.txt)
@@ -186,6 +190,41 @@ install: sd-files $(addprefix $(FIRMWARE)/,$(SD_FIRMWARE_$(BOARD)))
 	$(if $(wildcard $(SDCARD)/.),,$(error SDCARD=$(SDCARD) is not a directory))
 	$(Q)cp $(SD_FILES) $(SDCARD)/ && sync
 	@echo "  INSTALL $(SDCARD): $(notdir $(SD_FILES))"
+
+# Chainboot: a small resident loader (chainload/) on the card, made with
+# `make sdimage CHAINLOADER=1`, takes each new kernel over the serial line
+# from tools/chainboot.c: `make chainboot BOARD=... PORT=/dev/ttyUSB0`.
+# The loader runs from CHAINLOAD_ADDR (it moves there from 0x80000, where
+# the kernel goes) and knows the board's UART (the same addresses as
+# boards/<board>/board.c; 48 MHz from config.txt's init_uart_clock).
+CHAINLOAD_ADDR := 0x2000000
+CL_UART_rpi3 := 0x3f201000
+CL_UART_rpi4 := 0xfe201000
+CL := $(BUILD)/$(BOARD)/chainloader
+CL_CFLAGS := -O2 -g -std=gnu11 -Wall -Wextra -Werror -ffreestanding -nostdlib -mgeneral-regs-only \
+	     -mstrict-align -mcpu=$(BOARD_CPU) -I. -DUART_BASE=$(CL_UART_$(BOARD))ul \
+	     -DUART_CLOCK=48000000 -DLOADER_ADDR=$(CHAINLOAD_ADDR)ul
+CHAINBOOT := $(BUILD)/host/chainboot
+
+$(CL)/$(IMAGE_NAME): chainload/start.S chainload/loader.c chainload/loader.ld drivers/uart/pl011.c | deps
+	$(if $(CL_UART_$(BOARD)),,$(error BOARD=$(BOARD): no chainloader (rpi3, rpi4)))
+	@mkdir -p $(CL)
+	$(Q)$(CC) -E -P -x c -DLOADER_ADDR=$(CHAINLOAD_ADDR) chainload/loader.ld -o $(CL)/loader.ld
+	$(Q)$(CC) $(CL_CFLAGS) -T $(CL)/loader.ld -Wl,--build-id=none -Wl,--no-warn-rwx-segments \
+		-o $(CL)/loader.elf chainload/start.S \
+		chainload/loader.c drivers/uart/pl011.c
+	$(Q)$(OBJCOPY) -O binary $(CL)/loader.elf $@
+	@echo "  LOADER  $@"
+
+chainloader: $(CL)/$(IMAGE_NAME)
+
+$(CHAINBOOT): tools/chainboot.c
+	@mkdir -p $(dir $@)
+	$(Q)gcc -O2 -Wall -Wextra -Werror -o $@ $<
+
+chainboot: image $(CHAINBOOT)
+	$(if $(PORT),,$(error PORT=/dev/ttyUSB0 (the serial line to the board) is required))
+	$(Q)$(CHAINBOOT) $(PORT) $(IMG)
 
 # JTAG=1: attach to OpenOCD (make openocd) on the hardware instead of QEMU.
 GDB_PORT := $(if $(JTAG),3333,1234)
@@ -214,6 +253,9 @@ test: | deps
 	$(Q)$(MAKE) --no-print-directory BOARD=rpi3 APP=tests/target image
 	$(Q)$(MAKE) --no-print-directory BOARD=rpi4 APP=tests/target image
 	$(Q)$(MAKE) --no-print-directory BOARD=rpi5 APP=tests/target image
+	$(Q)$(MAKE) --no-print-directory BOARD=rpi3 APP=tests/apps/exit3 image chainloader
+	$(Q)$(MAKE) --no-print-directory BOARD=rpi4 APP=tests/apps/exit3 image chainloader
+	$(Q)$(MAKE) --no-print-directory $(CHAINBOOT)
 	$(Q)$(MAKE) --no-print-directory BOARD=virt APP=tests/target QUANTUM_US=50 image
 	$(Q)$(MAKE) --no-print-directory BOARD=virt APP=tests/target FPSAVE=lazy image
 	$(Q)$(MAKE) --no-print-directory host-test

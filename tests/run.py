@@ -325,6 +325,86 @@ def run_sdimage(t, build, board):
         t.fail(name, f"cmdline.txt holds {cmdline!r}, not the ARGS given")
     else:
         t.ok(name, "  (" + " ".join(got) + ")")
+    if board == "rpi5":
+        return
+    name = f"{board} sdimage CHAINLOADER=1: the card boots the chainloader"
+    status, out, secs = run(["make", "-s", "--no-print-directory", "sdimage", f"BOARD={board}",
+                             "CHAINLOADER=1"])
+    kernel = subprocess.run(["mtype", "-i", part, "::" + kname], capture_output=True, env=env).stdout
+    with open(os.path.join(build, board, "chainloader", kname), "rb") as f:
+        loader = f.read()
+    if status != 0 or kernel != loader:
+        t.fail(name, f"make exited {status}; {kname} on the card is not the chainloader", out)
+    else:
+        t.ok(name, f"  ({len(loader)} bytes)")
+
+
+def chainboot_session(build, board, image, extra=()):
+    """QEMU boots the board's chainloader with its serial line on a Unix
+    socket; tools/chainboot pushes `image`. Returns (qemu status, chainboot
+    status, chainboot output)."""
+    sock = os.path.join(build, board, "chainloader", "serial.sock")
+    if os.path.exists(sock):
+        os.unlink(sock)
+    qemu = subprocess.Popen(qemu_base(board, 4, []) + [
+        "-kernel", os.path.join(build, board, "chainloader", "kernel8.img"),
+        "-append", "maxcpus=4", "-nic", "none", "-display", "none", "-monitor", "none",
+        "-serial", f"unix:{sock},server=on,wait=off",
+        "-semihosting-config", "enable=on,target=native"],
+        cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(100):   # the socket appears once QEMU listens
+        if os.path.exists(sock):
+            break
+        time.sleep(0.05)
+    status, out, secs = run([os.path.join(build, "host", "chainboot"), sock, image] + list(extra))
+    try:
+        qemu.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        qemu.kill()
+        qemu.wait()
+    return qemu.returncode, status, out
+
+
+def run_chainboot(t, build, board):
+    name = f"{board} chainboot: the loader takes a kernel over serial and runs it"
+    kernel = os.path.join(build, board, "exit3", "kernel8.img")
+    q, st, out = chainboot_session(build, board, kernel)
+    if st != 0 or q != 3 or not re.search(r"^exiting with status 3$", out, re.M) or \
+            not re.search(rf"^gometal on {board}: entered at EL2", out, re.M):
+        t.fail(name, f"chainboot exited {st}, QEMU {q}", out)
+    else:
+        t.ok(name, f"  (QEMU exited {q}, as the pushed kernel asked)")
+    name = f"{board} chainboot: a corrupted transfer is refused"
+    q, st, out = chainboot_session(build, board, kernel, ["--corrupt-for-test"])
+    if st != 1 or "arrived corrupted (CRC mismatch)" not in out:
+        t.fail(name, f"chainboot exited {st}", out)
+    else:
+        t.ok(name)
+
+
+def run_chainboot_errors(t, build):
+    """The host program's own errors: a missing port, a silent one."""
+    tool = os.path.join(build, "host", "chainboot")
+    image = os.path.join(build, "rpi3", "exit3", "kernel8.img")
+    name = "chainboot: a missing port is named"
+    st, out, _ = run([tool, "/dev/ttyUSB-nonexistent", image])
+    if st != 1 or "/dev/ttyUSB-nonexistent: no such port" not in out:
+        t.fail(name, f"exited {st}", out)
+    else:
+        t.ok(name)
+    name = "chainboot: a port where no loader answers"
+    sock = os.path.join(build, "host", "silent.sock")
+    if os.path.exists(sock):
+        os.unlink(sock)
+    srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    srv.bind(sock)
+    srv.listen(1)
+    st, out, secs = run([tool, sock, image])
+    srv.close()
+    if st != 1 or "no answer from a chainloader within 5 s" not in out:
+        t.fail(name, f"exited {st}", out)
+    else:
+        t.ok(name, f"  ({secs:.1f} s)")
 
 
 def run_suite(t, build, label, board, smp, make_vars, args, expect):
@@ -454,6 +534,11 @@ def main():
             run_gdb(t, build, board)
     if sel.search("rpi5 image"):
         check_image_header(t, build, "rpi5", "kernel_2712.img")
+    for board in ("rpi3", "rpi4"):
+        if sel.search(f"{board} chainboot"):
+            run_chainboot(t, build, board)
+    if sel.search("chainboot: a"):
+        run_chainboot_errors(t, build)
     for board in ("rpi3", "rpi4", "rpi5"):
         if sel.search(f"{board} sdimage"):
             run_sdimage(t, build, board)

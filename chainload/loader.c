@@ -1,0 +1,95 @@
+/*
+ * The resident chainloader (make sdimage CHAINLOADER=1): receives a kernel
+ * over the serial line from tools/chainboot.c and runs it, so a new build
+ * needs no card swap. Protocol (all integers little-endian):
+ *
+ *   host   -> "GMCB" (repeated until answered)
+ *   loader -> "GMOK"
+ *   host   -> size (u32), crc32 (u32), then size bytes
+ *   loader -> "GMOK" once it is in place and the CRC matches, then jumps;
+ *             "GMSZ" if size is 0 or larger than LOAD_MAX; "GMCS" on a
+ *             CRC mismatch. After an error it waits for "GMCB" again.
+ *
+ * The kernel goes to 0x80000 (the arm64 Image's text_offset on a 2 MiB
+ * base 0) and gets x0 as the firmware passed it. MMU and data cache are
+ * off here (as the firmware leaves them), so no cache maintenance is
+ * needed beyond the instruction cache (start.S).
+ */
+#include <drivers/uart/uart.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define LOAD_ADDR	0x80000ul
+#define LOAD_MAX	(LOADER_ADDR - LOAD_ADDR)
+
+static void putc_(char c) { pl011_uart.putc(UART_BASE, c); }
+
+static void puts_(const char *s)
+{
+	while (*s)
+		putc_(*s++);
+}
+
+static uint8_t getc_(void)
+{
+	int c;
+	while ((c = pl011_uart.getc(UART_BASE)) < 0)
+		;
+	return (uint8_t)c;
+}
+
+static uint32_t get32(void)
+{
+	uint32_t v = 0;
+	for (int i = 0; i < 4; i++)
+		v |= (uint32_t)getc_() << (8 * i);
+	return v;
+}
+
+/* CRC-32 (IEEE 802.3, reflected), bit by bit: no table to carry. */
+static uint32_t crc32(const uint8_t *p, size_t n)
+{
+	uint32_t c = 0xffffffffu;
+	while (n--) {
+		c ^= *p++;
+		for (int k = 0; k < 8; k++)
+			c = (c >> 1) ^ (0xedb88320u & -(c & 1));
+	}
+	return ~c;
+}
+
+/* Waits for "GMCB", whatever comes before it. */
+static void wait_magic(void)
+{
+	static const char magic[4] = "GMCB";
+	int matched = 0;
+	while (matched < 4) {
+		uint8_t c = getc_();
+		matched = c == (uint8_t)magic[matched] ? matched + 1 : (c == 'G');
+	}
+}
+
+uint64_t loader_main(uint64_t dtb)
+{
+	(void)dtb;
+	pl011_uart.init(UART_BASE, UART_CLOCK, 115200);
+	puts_("gometal chainloader: waiting for a kernel (make chainboot)\r\n");
+	for (;;) {
+		wait_magic();
+		puts_("GMOK");
+		uint32_t size = get32(), crc = get32();
+		if (size == 0 || size > LOAD_MAX) {
+			puts_("GMSZ");
+			continue;
+		}
+		uint8_t *dst = (uint8_t *)LOAD_ADDR;
+		for (uint32_t i = 0; i < size; i++)
+			dst[i] = getc_();
+		if (crc32(dst, size) != crc) {
+			puts_("GMCS");
+			continue;
+		}
+		puts_("GMOK");
+		return LOAD_ADDR;
+	}
+}
