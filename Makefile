@@ -206,7 +206,8 @@ CL_CFLAGS := -O2 -g -std=gnu11 -Wall -Wextra -Werror -ffreestanding -nostdlib -m
 	     -DUART_CLOCK=48000000 -DLOADER_ADDR=$(CHAINLOAD_ADDR)ul
 CHAINBOOT := $(BUILD)/host/chainboot
 
-$(CL)/$(IMAGE_NAME): chainload/start.S chainload/loader.c chainload/loader.ld drivers/uart/pl011.c | deps
+$(CL)/$(IMAGE_NAME): chainload/start.S chainload/loader.c chainload/loader.ld chainload/crc32.h \
+		      drivers/uart/pl011.c | deps
 	$(if $(CL_UART_$(BOARD)),,$(error BOARD=$(BOARD): no chainloader (rpi3, rpi4)))
 	@mkdir -p $(CL)
 	$(Q)$(CC) -E -P -x c -DLOADER_ADDR=$(CHAINLOAD_ADDR) chainload/loader.ld -o $(CL)/loader.ld
@@ -218,9 +219,9 @@ $(CL)/$(IMAGE_NAME): chainload/start.S chainload/loader.c chainload/loader.ld dr
 
 chainloader: $(CL)/$(IMAGE_NAME)
 
-$(CHAINBOOT): tools/chainboot.c
+$(CHAINBOOT): tools/chainboot.c chainload/crc32.h
 	@mkdir -p $(dir $@)
-	$(Q)gcc -O2 -Wall -Wextra -Werror -o $@ $<
+	$(Q)gcc -O2 -Wall -Wextra -Werror -I. -o $@ $<
 
 chainboot: image $(CHAINBOOT)
 	$(if $(PORT),,$(error PORT=/dev/ttyUSB0 (the serial line to the board) is required))

@@ -15,6 +15,7 @@
  * off here (as the firmware leaves them), so no cache maintenance is
  * needed beyond the instruction cache (start.S).
  */
+#include <chainload/crc32.h>
 #include <drivers/uart/uart.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -44,18 +45,6 @@ static uint32_t get32(void)
 	for (int i = 0; i < 4; i++)
 		v |= (uint32_t)getc_() << (8 * i);
 	return v;
-}
-
-/* CRC-32 (IEEE 802.3, reflected), bit by bit: no table to carry. */
-static uint32_t crc32(const uint8_t *p, size_t n)
-{
-	uint32_t c = 0xffffffffu;
-	while (n--) {
-		c ^= *p++;
-		for (int k = 0; k < 8; k++)
-			c = (c >> 1) ^ (0xedb88320u & -(c & 1));
-	}
-	return ~c;
 }
 
 /* Waits for "GMCB", whatever comes before it. */

@@ -11,6 +11,7 @@
  * described in chainload/loader.c. --corrupt-for-test sends one wrong byte
  * (the CRC of the right ones): the loader must refuse it.
  */
+#include <chainload/crc32.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -120,17 +121,6 @@ static char answer(int fd, double secs, const char *nudge)
 		    (win[2] == 'O' || win[2] == 'S' || win[2] == 'C'))
 			return win[2];
 	}
-}
-
-static uint32_t crc32(const uint8_t *p, size_t n)
-{
-	uint32_t c = 0xffffffffu;
-	while (n--) {
-		c ^= *p++;
-		for (int k = 0; k < 8; k++)
-			c = (c >> 1) ^ (0xedb88320u & -(c & 1));
-	}
-	return ~c;
 }
 
 int main(int argc, char **argv)
