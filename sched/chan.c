@@ -153,14 +153,6 @@ void chan_panic_closed_send(void)
 	panic("send on closed channel");
 }
 
-static struct g *must_be_task(const char *what)
-{
-	struct g *g = getg();
-	if (!g)
-		panic("%s called outside a task", what);
-	return g;
-}
-
 /* --- make, free, len, cap --- */
 
 chan_t *chan_make(size_t elem_size, size_t cap)

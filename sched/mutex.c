@@ -80,7 +80,7 @@ static bool acquire_or_mark(mutex_t *m, bool starving)
 
 static __attribute__((noinline)) void mutex_lock_slow(mutex_t *m)
 {
-	struct g *g = sync_must_be_task("mutex_lock");
+	struct g *g = must_be_task("mutex_lock");
 	struct sync_waiter w = {.g = g};
 	bool starving = false;
 	int round = 0;

@@ -23,14 +23,6 @@ void mcall(void (*fn)(struct g *))
 	preempt_enable();
 }
 
-static struct g *must_be_task(const char *what)
-{
-	struct g *g = getg();
-	if (!g)
-		panic("%s called outside a task", what);
-	return g;
-}
-
 /* --- park / ready --- */
 
 static void *park_arg[NCPU_MAX];

@@ -4,6 +4,7 @@
  * finds their way. Every core is an M bound for life to its P.
  */
 #pragma once
+#include <kernel/panic.h>
 #include <kernel/percpu.h>
 #include <kernel/spinlock.h>
 #include <reent.h>
@@ -126,6 +127,16 @@ static inline struct p *this_p(void) { return this_cpu()->p; }
  * (kernel/preempt.h). One register read, and right on whatever core the
  * reader has been moved to. */
 static inline struct g *getg(void) { return (struct g *)read_tpidr_el0(); }
+
+/* The running task; a panic naming `what` when called from no task (a
+ * timer callback, the boot path). Inline: it is on the blocking paths. */
+static inline struct g *must_be_task(const char *what)
+{
+	struct g *g = getg();
+	if (!g)
+		panic("%s called outside a task", what);
+	return g;
+}
 
 /* Every change of a core's running task goes through here. */
 static inline void set_curg(struct cpu *c, struct g *g)

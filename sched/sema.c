@@ -38,7 +38,7 @@ void sema_acquire_reason(sema_t *s, const char *reason)
 		spin_unlock(SYNC_LOCK(s));
 		return;
 	}
-	struct sync_waiter w = {.g = sync_must_be_task("sema_acquire")};
+	struct sync_waiter w = {.g = must_be_task("sema_acquire")};
 	syncq_push_tail(s, &w);
 	syncq_park(SYNC_LOCK(s), reason); /* woken owning the unit */
 }

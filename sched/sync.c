@@ -45,7 +45,7 @@ void wg_done(waitgroup_t *wg)
 
 void wg_wait(waitgroup_t *wg)
 {
-	struct g *g = sync_must_be_task("wg_wait");
+	struct g *g = must_be_task("wg_wait");
 	spin_lock(WG_LOCK(wg));
 	if (wg->count == 0) {
 		spin_unlock(WG_LOCK(wg));
@@ -54,14 +54,6 @@ void wg_wait(waitgroup_t *wg)
 	g->schedlink = wg->waiters;
 	wg->waiters = g;
 	go_park_unlock(WG_LOCK(wg), "sync.WaitGroup.Wait");
-}
-
-struct g *sync_must_be_task(const char *what)
-{
-	struct g *g = getg();
-	if (!g)
-		panic("%s called outside a task", what);
-	return g;
 }
 
 /* --- sync.Once --- */
@@ -99,7 +91,7 @@ static bool ticket_passed(cond_t *c, uint32_t t)
 
 void cond_wait(cond_t *c, mutex_t *m)
 {
-	struct g *g = sync_must_be_task("cond_wait");
+	struct g *g = must_be_task("cond_wait");
 	spin_lock(SYNC_LOCK(c));
 	uint32_t t = c->wait++;
 	spin_unlock(SYNC_LOCK(c));

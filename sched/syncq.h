@@ -66,7 +66,5 @@ static inline void syncq_park(spinlock_t *lock, const char *reason)
 	go_park_unlock(lock, reason);
 }
 
-struct g *sync_must_be_task(const char *what);
-
 /* Internal semaphore wait that shows the caller's wait reason (rwmutex). */
 void sema_acquire_reason(sema_t *s, const char *reason);

@@ -60,7 +60,7 @@ void go_ready(struct g *g)
 	sem_post(&g->wake);
 }
 
-struct g *sync_must_be_task(const char *what)
+struct g *must_be_task(const char *what)
 {
 	(void)what;
 	return getg();

@@ -30,6 +30,7 @@ struct p {
 };
 
 struct g *getg(void);
+struct g *must_be_task(const char *what);
 struct p *this_p(void);
 uint32_t p_fastrand(struct p *pp);
 void go_park(bool (*unlockf)(struct g *, void *), void *arg, const char *reason);
