@@ -65,3 +65,13 @@ int ktest_on_every_core(void (*fn)(void *), void *arg);
 /* Cores that should be online: boot argument expect_cpus=N (the runner
  * passes it), else what maxcpus= and the machine allow. */
 int ktest_expected_cpus(void);
+
+/* ktest_tasks.c. Spawns fn(arg) named `name` on `cpu` (-1: any core);
+ * panics if there is no memory for it. Returns its id. */
+long ktest_go(const char *name, int cpu, void (*fn)(void *), void *arg);
+/* Task id's state (enum gstate in sched/sched.h; G_DEAD once it is gone)
+ * and, if waitreason is not NULL, why it waits ("" unless waiting). */
+int ktest_task_state(long id, const char **waitreason);
+/* Yields until task id is parked: with a short quantum, a pinned task may
+ * be preempted before it blocks, so yielding once is not enough. */
+void ktest_wait_blocked(long id);

@@ -1,6 +1,7 @@
 /*
- * Channels and select: Go's classic channel programs (written here from
- * scratch) and the semantics the language spec promises.
+ * Channels: Go's classic channel programs (written here from scratch) and
+ * the semantics the language spec promises. select and go_after:
+ * test_select.c.
  *
  * Where a test needs tasks to be blocked before it acts, it pins them and
  * itself to one core and yields: the pinned list is FIFO, so each spawned
@@ -15,45 +16,6 @@
 #include <string.h>
 
 #define MS 1000000ull
-
-static long spawn(const char *name, int cpu, void (*fn)(void *), void *arg)
-{
-	go_attr_t a = {.name = name, .cpu = cpu};
-	long id = go_with(&a, fn, arg);
-	if (id < 0)
-		panic("test: no memory for a task");
-	return id;
-}
-
-static int task_state(long id)
-{
-	int st = G_DEAD;
-	spin_lock(&allg_lock);
-	for (struct g *g = allg; g; g = g->alllink)
-		if (g->id == id)
-			st = __atomic_load_n(&g->state, __ATOMIC_RELAXED);
-	spin_unlock(&allg_lock);
-	return st;
-}
-
-static const char *task_waitreason(long id)
-{
-	const char *r = 0;
-	spin_lock(&allg_lock);
-	for (struct g *g = allg; g; g = g->alllink)
-		if (g->id == id && g->state == G_WAITING)
-			r = g->waitreason;
-	spin_unlock(&allg_lock);
-	return r ? r : "";
-}
-
-/* Yields until task id is parked: with a short quantum, a pinned task may
- * be preempted before it blocks. */
-static void wait_blocked(long id)
-{
-	while (task_state(id) != G_WAITING)
-		go_yield();
-}
 
 /* --- basics --- */
 
@@ -106,7 +68,7 @@ TEST(chan, unbuffered_send_waits_for_receiver)
 {
 	struct rv r = {.c = chan_make(sizeof(int), 0)};
 	wg_add(&r.wg, 1);
-	spawn("receiver", -1, late_receiver, &r);
+	ktest_go("receiver", -1, late_receiver, &r);
 	int v = 4242;
 	chan_send(r.c, &v);
 	uint64_t sent = go_now();
@@ -125,7 +87,7 @@ static void signaller(void *arg)
 TEST(chan, zero_size_elements)
 {
 	chan_t *done = chan_make(0, 0);
-	spawn("signaller", -1, signaller, done);
+	ktest_go("signaller", -1, signaller, done);
 	CHECK(chan_recv(done, NULL));
 	chan_t *b = chan_make(0, 3);
 	for (int i = 0; i < 3; i++)
@@ -179,7 +141,7 @@ static int served_in_order(size_t cap, bool senders)
 	int n = 10;
 	wg_add(&o.wg, n);
 	for (int i = 0; i < n; i++) {
-		wait_blocked(spawn(senders ? "sender" : "receiver", go_cpu(),
+		ktest_wait_blocked(ktest_go(senders ? "sender" : "receiver", go_cpu(),
 				   senders ? order_sender : order_receiver, &o));
 	}
 	int bad = 0;
@@ -239,11 +201,11 @@ TEST(chan, close_wakes_every_blocked_receiver)
 	wg_add(&k.wg, n);
 	long last = 0;
 	for (int i = 0; i < n; i++) {
-		long id = spawn("receiver", i < n / 2 ? go_cpu() : -1, wait_for_close, &k);
+		long id = ktest_go("receiver", i < n / 2 ? go_cpu() : -1, wait_for_close, &k);
 		if (i < n / 2)
 			last = id;
 	}
-	wait_blocked(last); /* the pinned half is blocked now (FIFO) */
+	ktest_wait_blocked(last); /* the pinned half is blocked now (FIFO) */
 	chan_close(k.c);
 	wg_wait(&k.wg);
 	CHECK_EQ(k.falses, n);
@@ -318,7 +280,7 @@ TEST(chan, prime_sieve_first_1000)
 	chans[0] = chan_make(sizeof(int), 0);
 	st[0] = (struct sieve){.out = chans[0], .quit = quit, .wg = &wg};
 	wg_add(&wg, 1);
-	spawn("generate", -1, generate, &st[0]);
+	ktest_go("generate", -1, generate, &st[0]);
 	long sum = 0;
 	int p = 0;
 	chan_t *ch = chans[0];
@@ -329,7 +291,7 @@ TEST(chan, prime_sieve_first_1000)
 		CHECK(chans[i + 1]);
 		st[i + 1] = (struct sieve){.in = ch, .out = chans[i + 1], .prime = p, .wg = &wg};
 		wg_add(&wg, 1);
-		spawn("filter", -1, filter, &st[i + 1]);
+		ktest_go("filter", -1, filter, &st[i + 1]);
 		ch = chans[i + 1];
 	}
 	CHECK_EQ(p, 7919);
@@ -372,7 +334,7 @@ TEST(chan, daisy_chain_of_10000_tasks)
 	}
 	for (int i = 0; i < CHAIN; i++) {
 		links[i] = (struct link){.left = c[i], .right = c[i + 1]};
-		spawn("whisper", -1, whisper, &links[i]);
+		ktest_go("whisper", -1, whisper, &links[i]);
 	}
 	int v = 1;
 	chan_send(c[CHAIN], &v);
@@ -424,7 +386,7 @@ TEST(chan, fork_join_matrix_multiply)
 	chan_t *done = chan_make(sizeof(int), 0);
 	for (int i = 0; i < MM; i++) {
 		rows[i] = (struct row){.i = i, .done = done};
-		spawn("row", -1, row_task, &rows[i]);
+		ktest_go("row", -1, row_task, &rows[i]);
 	}
 	int seen = 0;
 	for (int n = 0; n < MM; n++) {
@@ -435,244 +397,6 @@ TEST(chan, fork_join_matrix_multiply)
 	CHECK_EQ(seen, MM);
 	CHECK(memcmp(mc, serial, sizeof(mc)) == 0); /* same order of sums: bit-identical */
 	chan_free(done);
-}
-
-/* --- select --- */
-
-TEST(chan, select_picks_ready_cases_uniformly)
-{
-	chan_t *c[4];
-	int counts[4] = {0};
-	chan_case_t cases[4];
-	int vals[4];
-	for (int i = 0; i < 4; i++) {
-		c[i] = chan_make(sizeof(int), 1);
-		chan_send(c[i], &i);
-		cases[i] = (chan_case_t){.ch = c[i], .op = CHAN_RECV, .elem = &vals[i]};
-	}
-	int n = 100000;
-	for (int r = 0; r < n; r++) {
-		int k = chan_select(cases, 4, true);
-		CHECK(k >= 0 && k < 4);
-		CHECK(cases[k].ok && vals[k] == k);
-		counts[k]++;
-		chan_send(c[k], &k); /* ready again */
-	}
-	printf("  select choices: %d %d %d %d of %d\n", counts[0], counts[1], counts[2], counts[3],
-	       n);
-	for (int i = 0; i < 4; i++) {
-		CHECK(counts[i] >= n * 20 / 100);
-		CHECK(counts[i] <= n * 30 / 100);
-		chan_free(c[i]);
-	}
-}
-
-TEST(chan, select_nil_channels_and_default)
-{
-	chan_t *c = chan_make(sizeof(int), 1);
-	int v = 0;
-	chan_case_t nils[2] = {{.ch = NULL, .op = CHAN_RECV, .elem = &v},
-			       {.ch = NULL, .op = CHAN_SEND, .elem = &v}};
-	CHECK_EQ(chan_select(nils, 2, false), -1);
-	CHECK_EQ(chan_select(NULL, 0, false), -1);
-	chan_case_t recv_empty = {.ch = c, .op = CHAN_RECV, .elem = &v};
-	CHECK_EQ(chan_select(&recv_empty, 1, false), -1);
-	/* A nil case beside a ready one: the ready one, every time. */
-	v = 31;
-	chan_case_t mix[3] = {{.ch = NULL, .op = CHAN_RECV, .elem = &v},
-			      {.ch = c, .op = CHAN_SEND, .elem = &v},
-			      {.ch = NULL, .op = CHAN_SEND, .elem = &v}};
-	for (int i = 0; i < 20; i++) {
-		CHECK_EQ(chan_select(mix, 3, true), 1);
-		int w = 0;
-		CHECK(chan_recv(c, &w));
-		CHECK_EQ(w, 31);
-	}
-	/* Send on a full channel: default. Receive on a closed one: ok false. */
-	chan_send(c, &v);
-	CHECK_EQ(chan_select(&mix[1], 1, false), -1);
-	chan_close(c);
-	v = 9;
-	recv_empty.ok = true;
-	CHECK_EQ(chan_select(&recv_empty, 1, false), 0); /* the buffered value */
-	CHECK(recv_empty.ok && v == 31);
-	CHECK_EQ(chan_select(&recv_empty, 1, true), 0);
-	CHECK(!recv_empty.ok && v == 0);
-	chan_free(c);
-}
-
-struct selw {
-	chan_t *a, *b;
-	int which, val;
-	bool ok;
-	waitgroup_t wg;
-};
-
-static void select_two(void *arg)
-{
-	struct selw *s = arg;
-	int va = -1, vb = -1;
-	chan_case_t cases[2] = {{.ch = s->a, .op = CHAN_RECV, .elem = &va},
-				{.ch = s->b, .op = CHAN_RECV, .elem = &vb}};
-	s->which = chan_select(cases, 2, true);
-	s->val = s->which == 0 ? va : vb;
-	s->ok = cases[s->which].ok;
-	wg_done(&s->wg);
-}
-
-/* A blocked select is woken once, by one case, and leaves no waiter behind
- * on the other channel. */
-TEST(chan, blocked_select_wakes_once_and_cleans_up)
-{
-	go_pin();
-	struct selw s = {.a = chan_make(sizeof(int), 0), .b = chan_make(sizeof(int), 0)};
-	wg_add(&s.wg, 1);
-	wait_blocked(spawn("selector", go_cpu(), select_two, &s)); /* on both */
-	int v = 17;
-	chan_send(s.b, &v);
-	wg_wait(&s.wg);
-	CHECK_EQ(s.which, 1);
-	CHECK_EQ(s.val, 17);
-	CHECK(s.ok);
-	chan_case_t try_a = {.ch = s.a, .op = CHAN_SEND, .elem = &v};
-	CHECK_EQ(chan_select(&try_a, 1, false), -1); /* no receiver left on a */
-	/* Woken by a close instead. */
-	wg_add(&s.wg, 1);
-	wait_blocked(spawn("selector", go_cpu(), select_two, &s));
-	chan_close(s.a);
-	wg_wait(&s.wg);
-	CHECK_EQ(s.which, 0);
-	CHECK(!s.ok);
-	CHECK_EQ(s.val, 0);
-	chan_free(s.a);
-	chan_free(s.b);
-	go_unpin();
-}
-
-/*
- * Selects over the same channels listed in opposite orders, on every
- * core, both sending and receiving: no deadlock, nothing lost or doubled.
- * The workers run until quit closes (a fixed count each could leave the
- * last one waiting for a partner that has finished).
- */
-#define XROUNDS 20000
-
-struct cross {
-	chan_t *c[2], *quit;
-	long sent, received, rounds;
-	waitgroup_t wg;
-};
-
-static void cross_worker(void *arg)
-{
-	struct cross *x = arg;
-	int flip = (int)(go_id() & 1);
-	long sent = 0, received = 0;
-	for (int r = 0;; r++) {
-		int out = (int)go_id(), in0 = 0, in1 = 0;
-		chan_case_t cases[4] = {
-			{.ch = x->c[flip], .op = CHAN_RECV, .elem = &in0},
-			{.ch = x->c[!flip], .op = CHAN_SEND, .elem = &out},
-			{.ch = x->c[!flip], .op = CHAN_RECV, .elem = &in1},
-			{.ch = x->quit, .op = CHAN_RECV},
-		};
-		int k = chan_select(cases, 4, true);
-		if (k == 3)
-			break;
-		if (k == 1)
-			sent += out;
-		else
-			received += k == 0 ? in0 : in1;
-		__atomic_fetch_add(&x->rounds, 1, __ATOMIC_RELAXED);
-		if ((r & 63) == 0)
-			go_yield();
-	}
-	__atomic_fetch_add(&x->sent, sent, __ATOMIC_RELAXED);
-	__atomic_fetch_add(&x->received, received, __ATOMIC_RELAXED);
-	wg_done(&x->wg);
-}
-
-TEST(chan, opposite_order_selects_do_not_deadlock)
-{
-	struct cross x = {.c = {chan_make(sizeof(int), 0), chan_make(sizeof(int), 2)},
-			  .quit = chan_make(0, 0)};
-	int n = 8;
-	wg_add(&x.wg, n);
-	for (int i = 0; i < n; i++)
-		spawn("cross", -1, cross_worker, &x);
-	while (__atomic_load_n(&x.rounds, __ATOMIC_RELAXED) < XROUNDS)
-		go_sleep(MS);
-	chan_close(x.quit);
-	wg_wait(&x.wg);
-	/* Whatever is still buffered was sent and not received. */
-	int v;
-	long left = 0;
-	while (chan_len(x.c[1]) && chan_recv(x.c[1], &v))
-		left += v;
-	CHECK_EQ(x.sent, x.received + left);
-	chan_free(x.c[0]);
-	chan_free(x.c[1]);
-	chan_free(x.quit);
-}
-
-/* --- go_after --- */
-
-struct busy {
-	chan_t *c;
-	volatile int stop;
-	waitgroup_t wg;
-};
-
-static void flood(void *arg)
-{
-	struct busy *b = arg;
-	int v = 1;
-	while (!b->stop) {
-		chan_case_t cases[1] = {{.ch = b->c, .op = CHAN_SEND, .elem = &v}};
-		chan_select(cases, 1, false);
-		go_yield();
-	}
-	wg_done(&b->wg);
-}
-
-/* A select over a channel that is always ready and a go_after timer: the
- * timer still wins eventually, and not before its time. */
-TEST(chan, go_after_races_a_busy_channel)
-{
-	struct busy b = {.c = chan_make(sizeof(int), 1)};
-	wg_add(&b.wg, 1);
-	spawn("flood", -1, flood, &b);
-	uint64_t t0 = go_now();
-	chan_t *after = go_after(20 * MS);
-	CHECK(after);
-	uint64_t fired = 0;
-	int v, busy = 0;
-	for (;;) {
-		chan_case_t cases[2] = {{.ch = b.c, .op = CHAN_RECV, .elem = &v},
-					{.ch = after, .op = CHAN_RECV, .elem = &fired}};
-		if (chan_select(cases, 2, true) == 1)
-			break;
-		busy++;
-	}
-	b.stop = 1;
-	printf("  go_after fired after %llu us, %d busy receives first\n",
-	       (unsigned long long)(fired - t0) / 1000, busy);
-	CHECK(fired >= t0 + 20 * MS);
-	CHECK(busy > 0);
-	wg_wait(&b.wg); /* flood sees stop (it never blocks) */
-	chan_free(after);
-	chan_free(b.c);
-}
-
-TEST(chan, go_after_freed_before_it_fires)
-{
-	for (int i = 0; i < 50; i++)
-		chan_free(go_after(i % 2 ? 1000 * MS : 0));
-	chan_t *t = go_after(2 * MS);
-	uint64_t v = 0, t0 = go_now();
-	CHECK(chan_recv(t, &v));
-	CHECK(v >= t0);
-	chan_free(t);
 }
 
 /* --- preemption mid-operation --- */
@@ -711,9 +435,9 @@ TEST(chan, many_producers_consumers_lose_nothing)
 	wg_add(&p.prod, np);
 	wg_add(&p.cons, nc);
 	for (int i = 0; i < np; i++)
-		spawn("producer", -1, producer, &p);
+		ktest_go("producer", -1, producer, &p);
 	for (int i = 0; i < nc; i++)
-		spawn("consumer", -1, consumer, &p);
+		ktest_go("consumer", -1, consumer, &p);
 	wg_wait(&p.prod);
 	chan_close(p.c);
 	wg_wait(&p.cons);
@@ -772,16 +496,19 @@ TEST(chan, blocked_tasks_show_their_wait_reason)
 	wg_add(&wr_wg, 1);
 	long ids[N];
 	for (int i = 0; i < N; i++) {
-		ids[i] = spawn("waiter", go_cpu(), cases[i].fn, 0);
-		wait_blocked(ids[i]);
+		ids[i] = ktest_go("waiter", go_cpu(), cases[i].fn, 0);
+		ktest_wait_blocked(ids[i]);
 	}
 	int bad = 0;
-	for (int i = 0; i < N; i++)
-		if (strcmp(task_waitreason(ids[i]), cases[i].reason)) {
-			printf("  task %ld waits for \"%s\", not \"%s\"\n", ids[i],
-			       task_waitreason(ids[i]), cases[i].reason);
+	for (int i = 0; i < N; i++) {
+		const char *why;
+		ktest_task_state(ids[i], &why);
+		if (strcmp(why, cases[i].reason)) {
+			printf("  task %ld waits for \"%s\", not \"%s\"\n", ids[i], why,
+			       cases[i].reason);
 			bad++;
 		}
+	}
 	/* Release them all; the sleeper is left to its hour (it holds nothing). */
 	chan_close(wr_chan);		/* wr_recv, and wr_select's receive */
 	chan_recv(wr_full, 0);		/* room for wr_send */
@@ -789,7 +516,7 @@ TEST(chan, blocked_tasks_show_their_wait_reason)
 	wg_done(&wr_wg);
 	cond_broadcast(&wr_cond);
 	for (int i = 1; i < N; i++)
-		while (task_state(ids[i]) != G_DEAD)
+		while (ktest_task_state(ids[i], 0) != G_DEAD)
 			go_yield();
 	go_unpin();
 	CHECK_EQ(bad, 0);

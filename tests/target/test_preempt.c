@@ -38,13 +38,6 @@ static int the_core(void)
 	return go_ncpu() - 1;
 }
 
-static void spawn_on(int cpu, const char *name, void (*fn)(void *), void *arg)
-{
-	go_attr_t a = {.name = name, .cpu = cpu};
-	if (go_with(&a, fn, arg) < 0)
-		panic("test: no memory for a task");
-}
-
 /* Waits for `*count` to reach n, sleeping; false after `ms`. */
 static bool wait_count(volatile int *count, int n, uint64_t ms)
 {
@@ -92,8 +85,8 @@ static void spin_b(void *arg)
 TEST(preempt, two_spinners_on_one_core_both_make_progress)
 {
 	struct flagpair f = {.rounds = 8};
-	spawn_on(the_core(), "spin_a", spin_a, &f);
-	spawn_on(the_core(), "spin_b", spin_b, &f);
+	ktest_go("spin_a", the_core(), spin_a, &f);
+	ktest_go("spin_b", the_core(), spin_b, &f);
 	CHECK(wait_count(&f.done, 2, 20000));
 }
 
@@ -129,8 +122,8 @@ TEST(preempt, a_yielding_loop_delays_a_sleeper_by_at_most_a_quantum)
 		volatile int yielders = 0;
 		struct sleeper s = {0};
 		stop_yield = 0;
-		spawn_on(the_core(), "yield_loop", yield_loop, (void *)&yielders);
-		spawn_on(the_core(), "sleeper", sleep_10ms, &s);
+		ktest_go("yield_loop", the_core(), yield_loop, (void *)&yielders);
+		ktest_go("sleeper", the_core(), sleep_10ms, &s);
 		bool ok = wait_count(&s.done, 1, 10000);
 		stop_yield = 1;
 		CHECK(ok);
@@ -178,7 +171,7 @@ TEST(preempt, four_cpu_bound_tasks_share_one_core_equally)
 	struct hog h[4];
 	for (int i = 0; i < 4; i++) {
 		h[i] = (struct hog){.stop = &stop, .done = &done};
-		spawn_on(the_core(), "hog", hog, &h[i]);
+		ktest_go("hog", the_core(), hog, &h[i]);
 	}
 	go_sleep(1000 * MS);
 	stop = 1;
@@ -343,7 +336,7 @@ TEST(preempt, forty_sleepers_wake_in_deadline_order)
 	for (int k = 0; k < NSLEEPERS; k++) {
 		int i = k * 7 % NSLEEPERS; /* spawned out of order */
 		o[i] = (struct one_sleeper){&s, i};
-		spawn_on(i % go_ncpu(), "sleeper", sleep_until_turn, &o[i]);
+		ktest_go("sleeper", i % go_ncpu(), sleep_until_turn, &o[i]);
 	}
 	CHECK(wait_count(&s.done, NSLEEPERS, 20000));
 	printf("  worst wake-up lateness %lu us\n", (unsigned long)(s.worst_late / US));
@@ -363,7 +356,7 @@ TEST(preempt, a_timer_fires_on_time_while_every_core_is_busy)
 	static volatile int stop;
 	stop = 0;
 	for (int c = 0; c < go_ncpu(); c++)
-		spawn_on(c, "busy", busy_until, (void *)&stop);
+		ktest_go("busy", c, busy_until, (void *)&stop);
 	go_sleep(5 * MS); /* let them all start */
 	uint64_t late[5];
 	for (int i = 0; i < 5; i++) {
@@ -464,7 +457,7 @@ static int start_noise(int per_core)
 	done = 0;
 	for (int c = 0; c < go_ncpu(); c++)
 		for (int k = 0; k < per_core; k++)
-			spawn_on(c, "simd_noise", simd_noise, (void *)&done);
+			ktest_go("simd_noise", c, simd_noise, (void *)&done);
 	return go_ncpu() * per_core;
 }
 
@@ -561,7 +554,7 @@ TEST(preempt, vector_registers_survive_preemption)
 	start_noise(2);
 	for (int c = 0; c < n; c++) {
 		k[c] = (struct vkeeper){.done = &done};
-		spawn_on(c, "keep_vregs", keep_vregs, &k[c]);
+		ktest_go("keep_vregs", c, keep_vregs, &k[c]);
 	}
 	bool finished = wait_count(&done, n, 20000);
 	stop_noise_wait();

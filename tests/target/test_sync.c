@@ -12,13 +12,6 @@
 #define US 1000ull
 #define MS 1000000ull
 
-static void spawn(const char *name, void (*fn)(void *), void *arg)
-{
-	go_attr_t a = {.name = name, .cpu = -1};
-	if (go_with(&a, fn, arg) < 0)
-		panic("test: no memory for a task");
-}
-
 /* --- Mutex --- */
 
 TEST(sync, zero_mutex_lock_unlock_trylock)
@@ -69,7 +62,7 @@ TEST(sync, mutex_hammered_from_every_core)
 	int n = 2 * go_ncpu() + 2;
 	wg_add(&h.wg, n);
 	for (int i = 0; i < n; i++)
-		spawn("hammer", hammer, &h);
+		ktest_go("hammer", -1, hammer, &h);
 	wg_wait(&h.wg);
 	CHECK_EQ(h.overlap, 0);
 	CHECK_EQ(h.value, (long)n * HROUNDS);
@@ -131,8 +124,8 @@ TEST(sync, mutex_starvation_mode_lets_the_waiter_in)
 {
 	struct fair f = {0};
 	wg_add(&f.wg, 2);
-	spawn("greedy", greedy, &f);
-	spawn("modest", modest, &f);
+	ktest_go("greedy", -1, greedy, &f);
+	ktest_go("modest", -1, modest, &f);
 	wg_wait(&f.wg);
 	CHECK_EQ(f.got, 10);
 	printf("  longest wait for the mutex: %llu us, %ld turns of the greedy task\n",
@@ -188,7 +181,7 @@ TEST(sync, rwmutex_readers_share_writers_exclude)
 	int n = 8;
 	wg_add(&r.wg, n);
 	for (int i = 0; i < n; i++)
-		spawn("rw", rw_worker, &r);
+		ktest_go("rw", -1, rw_worker, &r);
 	wg_wait(&r.wg);
 	CHECK_EQ(r.bad, 0);
 	CHECK_EQ(r.data, (long)n * 400 / 8);
@@ -227,7 +220,7 @@ TEST(sync, once_runs_exactly_once)
 	int n = 50;
 	wg_add(&o.wg, n);
 	for (int i = 0; i < n; i++)
-		spawn("once", once_caller, &o);
+		ktest_go("once", -1, once_caller, &o);
 	wg_wait(&o.wg);
 	CHECK_EQ(o.calls, 1);
 	CHECK_EQ(o.saw_done, n);
@@ -269,7 +262,7 @@ TEST(sync, cond_signal_and_broadcast)
 	int nc = 6;
 	wg_add(&q.wg, nc);
 	for (int i = 0; i < nc; i++)
-		spawn("consumer", cond_consumer, &q);
+		ktest_go("consumer", -1, cond_consumer, &q);
 	long want = 0;
 	for (int i = 1; i <= 3000; i++) {
 		mutex_lock(&q.m);
@@ -329,7 +322,7 @@ TEST(sync, semaphore_bounds_concurrency)
 	int n = 12;
 	wg_add(&p.wg, n);
 	for (int i = 0; i < n; i++)
-		spawn("pool", pool_user, &p);
+		ktest_go("pool", -1, pool_user, &p);
 	wg_wait(&p.wg);
 	CHECK_EQ(p.bad, 0);
 	CHECK_EQ(p.max, 3); /* sleepers inside: all three units get used */
@@ -379,7 +372,7 @@ TEST(sync, newlib_from_hundreds_of_tasks)
 	int n = 400;
 	wg_add(&c.wg, n);
 	for (int i = 0; i < n; i++)
-		spawn("libc", libc_task, &c);
+		ktest_go("libc", -1, libc_task, &c);
 	wg_wait(&c.wg);
 	CHECK_EQ(c.bad, 0);
 }

@@ -1,0 +1,38 @@
+/*
+ * Task helpers for the on-target tests (declared in ktest.h): spawning
+ * that cannot quietly fail, and looking a task up by id.
+ */
+#include "ktest.h"
+#include <gometal.h>
+#include <sched/sched.h>
+
+long ktest_go(const char *name, int cpu, void (*fn)(void *), void *arg)
+{
+	go_attr_t a = {.name = name, .cpu = cpu};
+	long id = go_with(&a, fn, arg);
+	if (id < 0)
+		panic("test: no memory for a task");
+	return id;
+}
+
+int ktest_task_state(long id, const char **waitreason)
+{
+	int st = G_DEAD; /* gone: its record may serve another task by now */
+	const char *why = 0;
+	spin_lock(&allg_lock);
+	for (struct g *g = allg; g; g = g->alllink)
+		if (g->id == id) {
+			st = __atomic_load_n(&g->state, __ATOMIC_RELAXED);
+			why = st == G_WAITING ? g->waitreason : 0;
+		}
+	spin_unlock(&allg_lock);
+	if (waitreason)
+		*waitreason = why ? why : "";
+	return st;
+}
+
+void ktest_wait_blocked(long id)
+{
+	while (ktest_task_state(id, 0) != G_WAITING)
+		go_yield();
+}
