@@ -169,7 +169,8 @@ SD_FIRMWARE_rpi3 := bootcode.bin start.elf fixup.dat
 SD_FIRMWARE_rpi4 := start4.elf fixup4.dat
 SD_FIRMWARE_rpi5 :=
 SD_KERNEL = $(if $(CHAINLOADER),$(CL)/$(IMAGE_NAME),$(IMG))
-SD_FILES = $(addprefix $(FIRMWARE)/,$(SD_FIRMWARE_$(BOARD))) $(OUT)/config.txt $(OUT)/cmdline.txt \
+SD_FW = $(addprefix $(FIRMWARE)/,$(SD_FIRMWARE_$(BOARD)))
+SD_FILES = $(SD_FW) $(OUT)/config.txt $(OUT)/cmdline.txt \
 	   $(SD_KERNEL)
 
 $(FIRMWARE)/%: tools/fetch-firmware.sh | deps
@@ -181,11 +182,11 @@ sd-files: image $(if $(CHAINLOADER),chainloader)
 	$(Q)$(if $(JTAG),printf '%s\n' '# JTAG on GPIO 22-27 (make openocd)' 'enable_jtag_gpio=1' >> $(OUT)/config.txt)
 	$(Q)echo "$(strip $(ARGS))" > $(OUT)/cmdline.txt
 
-sdimage: sd-files $(addprefix $(FIRMWARE)/,$(SD_FIRMWARE_$(BOARD)))
+sdimage: sd-files $(SD_FW)
 	$(Q)python3 tools/mksdimage.py $(B)/sdcard.img $(SD_FILES)
 	@echo "  SDCARD  $(B)/sdcard.img: $(notdir $(SD_FILES))"
 
-install: sd-files $(addprefix $(FIRMWARE)/,$(SD_FIRMWARE_$(BOARD)))
+install: sd-files $(SD_FW)
 	$(if $(SDCARD),,$(error SDCARD=/path/to/the/mounted/boot/partition is required))
 	$(if $(wildcard $(SDCARD)/.),,$(error SDCARD=$(SDCARD) is not a directory))
 	$(Q)cp $(SD_FILES) $(SDCARD)/ && sync

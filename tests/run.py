@@ -144,6 +144,10 @@ def qemu_base(board, smp, make_vars):
     return out.split()
 
 
+# The image file each board's firmware or QEMU loads (IMAGE_NAME in board.mk).
+IMAGES = {"virt": "Image", "rpi3": "kernel8.img", "rpi4": "kernel8.img", "rpi5": "kernel_2712.img"}
+
+
 def variant(make_vars):
     """The build directory suffix of kernel build options (as the Makefile's VARIANT)."""
     v = dict(x.split("=", 1) for x in make_vars)
@@ -153,7 +157,7 @@ def variant(make_vars):
 
 def boot(build, board, smp, make_vars, args, semihosting=True, until=None):
     """Boots the test image; returns what run() does."""
-    image = {"virt": "Image", "rpi3": "kernel8.img", "rpi4": "kernel8.img"}[board]
+    image = IMAGES[board]
     d = os.path.join(build, board + variant(make_vars), "target")
     T.elf = os.path.join(d, "kernel.elf")
     cmd = qemu_base(board, smp, make_vars) + [
@@ -197,7 +201,7 @@ def run_gdb(t, build, board):
     + `make gdb`: a breakpoint in the scheduler is hit, and every core is a
     thread."""
     name = f"{board} gdb: breakpoint in schedule(), one thread per core"
-    image = {"virt": "Image", "rpi3": "kernel8.img", "rpi4": "kernel8.img"}[board]
+    image = IMAGES[board]
     d = os.path.join(build, board, "target")
     with socket.socket() as sk:   # a free port for the stub
         sk.bind(("127.0.0.1", 0))
@@ -533,7 +537,7 @@ def main():
         if sel.search(f"{board} gdb"):
             run_gdb(t, build, board)
     if sel.search("rpi5 image"):
-        check_image_header(t, build, "rpi5", "kernel_2712.img")
+        check_image_header(t, build, "rpi5", IMAGES["rpi5"])
     for board in ("rpi3", "rpi4"):
         if sel.search(f"{board} chainboot"):
             run_chainboot(t, build, board)
