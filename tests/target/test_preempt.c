@@ -327,21 +327,45 @@ static void sleep_until_turn(void *arg)
 	__atomic_add_fetch(&s->done, 1, __ATOMIC_RELEASE);
 }
 
-TEST(preempt, forty_sleepers_wake_in_deadline_order)
+static struct sleepers sl;
+
+/* One round: 40 sleepers pinned round-robin, spawned out of order. */
+static bool sleepers_round(void)
 {
-	static struct sleepers s;
 	static struct one_sleeper o[NSLEEPERS];
-	memset(&s, 0, sizeof(s));
-	s.start = go_now() + 20 * MS;
+	memset(&sl, 0, sizeof(sl));
+	sl.start = go_now() + 20 * MS;
 	for (int k = 0; k < NSLEEPERS; k++) {
-		int i = k * 7 % NSLEEPERS; /* spawned out of order */
-		o[i] = (struct one_sleeper){&s, i};
+		int i = k * 7 % NSLEEPERS;
+		o[i] = (struct one_sleeper){&sl, i};
 		ktest_go("sleeper", i % go_ncpu(), sleep_until_turn, &o[i]);
 	}
-	CHECK(wait_count(&s.done, NSLEEPERS, 20000));
-	printf("  worst wake-up lateness %lu us\n", (unsigned long)(s.worst_late / US));
-	for (int k = 0; k < NSLEEPERS; k++)
-		CHECK_EQ(s.order[k], k);
+	bool all = wait_count(&sl.done, NSLEEPERS, 20000);
+	printf("  worst wake-up lateness %lu us\n", (unsigned long)(sl.worst_late / US));
+	return all;
+}
+
+/*
+ * A round in which some sleeper ran more than STEP late says nothing about
+ * the order: the host stopped that vCPU (16-22 ms seen with 4-8 vCPUs on 2
+ * host cores) while the others ran on. Such a round is run again, up to 3
+ * times; a round that was not disturbed must be in order, and 3 disturbed
+ * rounds fail.
+ */
+TEST(preempt, forty_sleepers_wake_in_deadline_order)
+{
+	for (int round = 0; round < 3; round++) {
+		CHECK(sleepers_round());
+		if (sl.worst_late > STEP) {
+			printf("  a sleeper ran %lu us late, over the 5 ms step: again\n",
+			       (unsigned long)(sl.worst_late / US));
+			continue;
+		}
+		for (int k = 0; k < NSLEEPERS; k++)
+			CHECK_EQ(sl.order[k], k);
+		return;
+	}
+	CHECK(sl.worst_late <= STEP); /* every round disturbed */
 }
 
 static void busy_until(void *arg)
