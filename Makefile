@@ -3,7 +3,9 @@
 #   make run   [BOARD=virt|rpi3|rpi4] (rpi5: make image only) [SMP=N] [APP=dir] [GIC=3] [EL2=1] [TRACE=ms] [ARGS="k=v ..."]
 #              [QUANTUM_US=us] [FPSAVE=eager|lazy]
 #   make test  every on-target suite on every board and SMP setting, host tests
-#   make bench                scheduler costs in instructions per operation (QEMU -icount)
+#   make bench [RUNS=n]       benchmarks beside Go: table, build/bench/results.json, plots, BENCHMARKS.md
+#   make bench BOARD=rpi3|rpi4|rpi5   the same benchmark for a Pi, reading the cycle counter
+#   make bench-baseline BASELINE_REASON="..."   new bench/baseline.json (make test holds counts to it)
 #   make debug / make gdb     QEMU halted with its GDB stub / attach gdb-multiarch
 #   make openocd BOARD=rpi3|rpi4 [ADAPTER=cfg]   JTAG on hardware; then make gdb JTAG=1
 #   make image                build build/<board>/<app>/ only
@@ -84,7 +86,8 @@ KCFLAGS := $(COMMON) -std=gnu11 -I. -ffreestanding -mgeneral-regs-only -mstrict-
 # Programs may use FP and SIMD. In-tree ones are held to -Werror.
 ACFLAGS := $(COMMON) -std=gnu11 -Wall -Wextra \
 	   $(if $(filter $(ROOT)/%,$(APP_DIR)),-Werror) \
-	   $(if $(TEST_APP),-I$(ROOT) -fno-toplevel-reorder)
+	   $(if $(TEST_APP),-I$(ROOT) -fno-toplevel-reorder) \
+	   $(if $(and $(filter $(ROOT)/bench,$(APP_DIR)),$(filter-out virt,$(BOARD))),-DBENCH_CYCLES)
 # (Test programs under tests/ see kernel headers; TEST()s keep file order.)
 LDFLAGS := -nostdlib -nostartfiles -static -no-pie -Wl,--gc-sections -Wl,-z,max-page-size=4096 \
 	   -Wl,--build-id=none
@@ -260,23 +263,44 @@ test: | deps
 	$(Q)$(MAKE) --no-print-directory $(CHAINBOOT)
 	$(Q)$(MAKE) --no-print-directory BOARD=virt APP=tests/target QUANTUM_US=50 image
 	$(Q)$(MAKE) --no-print-directory BOARD=virt APP=tests/target FPSAVE=lazy image
+	$(Q)$(MAKE) --no-print-directory BOARD=virt APP=bench image
+	$(Q)$(MAKE) --no-print-directory BOARD=rpi4 APP=bench image
 	$(Q)$(MAKE) --no-print-directory host-test
 	$(Q)python3 tests/run.py --build $(BUILD) --host $(BUILD)/host/results.txt
 
-# Instruction counts per operation on one core (QEMU -icount: deterministic).
-# The interrupt figures are measured again with FPSAVE=lazy, to compare.
-BENCH_QEMU = $(QEMU) -M virt -cpu cortex-a72 -m 512M -smp 1 -icount shift=0,align=off,sleep=off \
-	     -append "maxcpus=1" -nic none -nographic -semihosting-config enable=on,target=native
-# Multi-core figures (bench/chan.c): plain multi-threaded TCG, no icount.
-BENCH_SMP_QEMU = $(QEMU) -M virt -cpu cortex-a72 -m 512M -smp 4 -append "maxcpus=4 smp=1" \
-		 -nic none -nographic -semihosting-config enable=on,target=native
-bench: | deps
+# Benchmarks (tools/bench.py): -icount instruction counts, then rounds of
+# plain-TCG wall time alternating with the Go peer under qemu-user.
+RUNS ?= 5
+GO_BENCH := $(BUILD)/bench/go/gobench
+GO_ENV := GOTOOLCHAIN=local GOPROXY=off GOFLAGS=-mod=mod GOCACHE=$(ROOT)/$(BUILD)/bench/go/cache \
+	  CGO_ENABLED=0 GOOS=linux GOARCH=arm64
+BENCH_IMAGES = $(BUILD)/virt/bench/Image $(BUILD)/virt-fplazy/bench/Image
+.PHONY: bench-deps bench-images bench-baseline
+bench-deps:
+	$(Q)bash tools/deps.sh bench
+bench-images: | deps
 	$(Q)$(MAKE) --no-print-directory BOARD=virt APP=bench image
 	$(Q)$(MAKE) --no-print-directory BOARD=virt APP=bench FPSAVE=lazy image
-	$(Q)$(BENCH_QEMU) -kernel $(BUILD)/virt/bench/Image | grep '^bench:'
-	$(Q)$(BENCH_QEMU) -kernel $(BUILD)/virt-fplazy/bench/Image | grep '^bench: timer'
-	@echo "bench: -- plain TCG, 4 vCPUs on $$(nproc) host cores: emulated wall time, not hardware --"
-	$(Q)$(BENCH_SMP_QEMU) -kernel $(BUILD)/virt/bench/Image | grep '^bench:'
+$(GO_BENCH): $(wildcard bench/go/*.go) bench/go/go.mod | bench-deps
+	@echo "  GO      $@"
+	$(Q)cd bench/go && $(GO_ENV) go build -trimpath -o $(ROOT)/$@ .
+ifeq ($(BOARD),virt)
+bench: bench-images $(GO_BENCH) | bench-deps
+	$(Q)python3 tools/bench.py --image $(BUILD)/virt/bench/Image \
+		--lazy-image $(BUILD)/virt-fplazy/bench/Image --go $(GO_BENCH) --runs $(RUNS) \
+		--command "make bench RUNS=$(RUNS)"
+else
+# A Pi: the same image reading PMCCNTR_EL0; run it from an SD card or chainboot.
+bench: | deps
+	$(Q)$(MAKE) --no-print-directory BOARD=$(BOARD) APP=bench image
+	@echo "bench: built $(BUILD)/$(BOARD)/bench/$(IMAGE_NAME) (counts in cycles, PMCCNTR_EL0)."
+	@echo "bench: on the Pi: make sdimage BOARD=$(BOARD) APP=bench ARGS=\"bench=ops maxcpus=1\""
+	@echo "bench: (then bench=wall maxcpus=1, bench=throughput maxcpus=1 and maxcpus=2, bench=memory);"
+	@echo "bench: the serial console prints 'result' lines. BENCHMARKS.md, \"On hardware\", says where they go."
+endif
+bench-baseline: bench-images
+	$(Q)python3 tools/bench.py --image $(BUILD)/virt/bench/Image --write-baseline bench/baseline.json \
+		--reason "$(BASELINE_REASON)"
 
 host-test: | deps
 	$(Q)$(MAKE) --no-print-directory -C tests/host BUILD=$(ROOT)/$(BUILD)/host

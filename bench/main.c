@@ -1,243 +1,81 @@
 /*
- * `make bench`: scheduler costs in instructions per operation, counted by
- * QEMU with -icount shift=0 (one virtual nanosecond per instruction, so the
- * generic counter measures instructions), on one core. Deterministic:
- * the same build gives the same counts, whatever the host is doing.
+ * `make bench` boots this image in several modes (tools/bench.py):
+ *   bench=ops        per-operation costs on one core; under -icount
+ *                    shift=0 the counter reads instructions
+ *   bench=wall       the subset Go can run too, timed in ns (plain TCG)
+ *   bench=throughput fork-join fib(27), sieve, daisy chain, matmul, in ms
+ *   bench=memory     RAM per blocked task (100,000 tasks)
+ *   bench=maxtasks   blocked tasks until memory runs out
+ * scale=PERCENT shrinks the iteration counts (the quick pass of `make test`).
  */
 #include "bench.h"
 #include <drivers/timer/generic_timer.h>
 #include <kernel/cmdline.h>
 #include <gometal.h>
-#include <sched/runq.h>
-#include <sched/sched.h>
 #include <stdio.h>
-#include <stdlib.h>
+#include <string.h>
 
-#define N 100000
+static int wall;	/* bench=wall: nanoseconds whatever the build */
 
-/* Instructions between two timer_ns() readings under -icount shift=0. */
+#ifdef BENCH_CYCLES
+/* PMCCNTR_EL0, enabled on every core at boot (kernel/pmu.c). */
+uint64_t bench_now(void)
+{
+	uint64_t c;
+	if (wall)
+		return timer_ns();
+	__asm__ volatile("isb\n mrs %0, pmccntr_el0" : "=r"(c));
+	return c;
+}
+const char *bench_unit = "cycles";
+#else
+/* Under -icount shift=0 a virtual ns is one instruction. */
 uint64_t bench_now(void) { return timer_ns(); }
-#define now bench_now
+const char *bench_unit = "insn";
+#endif
 
-void bench_report(const char *name, uint64_t insns, long ops, long target)
+long bench_n(long n)
 {
-	long per = (long)(insns / (uint64_t)ops);
-	if (target)
-		printf("bench: %-34s %6ld instructions/op  (target < %ld: %s)\n", name, per,
-		       target, per < target ? "met" : "MISSED");
-	else
-		printf("bench: %-34s %6ld instructions/op\n", name, per);
-}
-#define report bench_report
-
-static void yielder(void *arg)
-{
-	for (int i = 0; i < N; i++)
-		go_yield();
-	wg_done(arg);
+	long s = n * cmdline_int("scale", 100) / 100;
+	return s < 1 ? 1 : s;
 }
 
-static void bench_yield(void)
+static void print_fixed(const char *key, uint64_t hundredths, const char *unit)
 {
-	waitgroup_t wg = {0};
-	wg_add(&wg, 2);
-	go(yielder, &wg);
-	go(yielder, &wg);
-	uint64_t t0 = now();
-	wg_wait(&wg);
-	report("go_yield switch between two tasks", now() - t0, 2L * N, 100);
+	printf("result %s %lu.%02lu %s\n", key, (unsigned long)(hundredths / 100),
+	       (unsigned long)(hundredths % 100), unit);
 }
 
-static void empty(void *arg)
+void bench_result(const char *key, uint64_t total, long ops)
 {
-	(*(volatile long *)arg)++;
+	print_fixed(key, total * 100 / (uint64_t)ops, bench_unit);
 }
 
-/*
- * Spawns a batch of empty tasks (they queue on this core), then yields
- * once so they all run and exit; the one yield is not counted per task
- * beyond its share.
- */
-#define BATCH 128
-
-static void bench_spawn(void)
+void bench_value(const char *key, double value, const char *unit)
 {
-	volatile long ran = 0;
-	uint64_t t0 = now();
-	for (int r = 0; r < N / BATCH; r++) {
-		for (int i = 0; i < BATCH; i++)
-			go(empty, (void *)&ran);
-		while (ran < (long)(r + 1) * BATCH)
-			go_yield();
-	}
-	report("spawn + run + exit of an empty task", now() - t0, (N / BATCH) * BATCH, 500);
-}
-
-static struct runq victim, thief;
-static struct g *fake[RUNQ_SIZE];
-
-static void bench_steal(void)
-{
-	struct runq_spill spill;
-	uint64_t total = 0;
-	for (int r = 0; r < 1000; r++) {
-		victim.head = victim.tail = thief.head = thief.tail = 0;
-		for (int i = 0; i < RUNQ_SIZE; i++)
-			runq_put(&victim, fake[i], false, &spill);
-		uint64_t t0 = now();
-		struct g *g = runq_steal(&thief, &victim, false);
-		total += now() - t0;
-		if (!g || runq_len(&victim) != RUNQ_SIZE / 2)
-			panic("steal took the wrong amount");
-	}
-	report("steal half of a full 256-entry queue", total, 1000, 1000);
-}
-
-/* --- preemption and timers --- */
-
-static volatile int stop;
-
-struct gaps {
-	uint64_t sum, n;
-};
-
-/*
- * Reads the counter in a tight loop; a gap of more than `min` between two
- * readings is an interrupt (and, with another task on the core, the switch
- * to it and back). Each gap is the path plus one loop iteration.
- */
-static uint64_t gap_last; /* shared: on one core, a gap spans a switch */
-
-static void gap_loop(void *arg)
-{
-	struct gaps *gp = arg;
-	uint64_t min = 8; /* ticks: 128 instructions */
-	uint64_t max = quantum_ticks / 2; /* longer: something else ran (main) */
-	gap_last = timer_count();
-	while (!stop) {
-		uint64_t t = timer_count();
-		if (t - gap_last > min && t - gap_last < max) {
-			gp->sum += t - gap_last;
-			gp->n++;
-		}
-		gap_last = t;
-	}
-}
-
-static uint64_t ticks_to_insns(uint64_t ticks)
-{
-	return ticks * 1000000000ull / timer_freq(); /* -icount shift=0: 1 ns each */
-}
-
-static void gaps_report(const char *name, struct gaps *g, int ntasks)
-{
-	uint64_t sum = 0, n = 0;
-	for (int i = 0; i < ntasks; i++) {
-		sum += g[i].sum;
-		n += g[i].n;
-	}
-	char label[64];
-	snprintf(label, sizeof(label), "%s, FPSAVE=%s", name, fpsave_mode);
-	printf("bench: %-34s %6lu instructions/op  (%lu samples)\n", label,
-	       (unsigned long)(n ? ticks_to_insns(sum) / n : 0), (unsigned long)n);
-}
-
-static void run_gap_tasks(struct gaps *g, int ntasks, uint64_t ms)
-{
-	stop = 0;
-	for (int i = 0; i < ntasks; i++) {
-		g[i] = (struct gaps){0};
-		go(gap_loop, &g[i]);
-	}
-	go_sleep(ms * 1000000);
-	stop = 1;
-	go_sleep(1000000); /* they see stop and exit */
-}
-
-static void bench_preempt(void)
-{
-	struct gaps g[2];
-	preempt_set_quantum_us(100);
-	run_gap_tasks(g, 1, 50);
-	gaps_report("timer irq, no switch", g, 1);
-	run_gap_tasks(g, 2, 50);
-	gaps_report("timer irq + preemption", g, 2);
-	preempt_set_quantum_us(10000);
-}
-
-/* Two CPU-bound tasks doing fixed work: the time it takes at a quantum,
- * against no preemption at all. */
-#define WORK 2500000
-
-static void work(void *arg)
-{
-	for (volatile long i = 0; i < WORK; i++)
-		;
-	wg_done(arg);
-}
-
-static uint64_t two_workers(long quantum_us)
-{
-	waitgroup_t wg = {0};
-	preempt_set_quantum_us(quantum_us);
-	wg_add(&wg, 2);
-	uint64_t t0 = now();
-	go(work, &wg);
-	go(work, &wg);
-	wg_wait(&wg);
-	return now() - t0;
-}
-
-static void bench_quantum_loss(void)
-{
-	static const long q[] = {10000, 1000, 100, 50};
-	two_workers(0); /* warm: the workers' stacks come from the free list next */
-	uint64_t base = two_workers(0);
-	for (unsigned i = 0; i < sizeof(q) / sizeof(q[0]); i++) {
-		uint64_t t = two_workers(q[i]);
-		long per_mille = ((long)t - (long)base) * 10000 / (long)base;
-		printf("bench: %-34s %s%ld.%02ld%%  (quantum %ld us%s)\n",
-		       "throughput lost to preemption", per_mille < 0 ? "-" : " ",
-		       labs(per_mille) / 100, labs(per_mille) % 100, q[i],
-		       q[i] == 100 ? (per_mille < 200 ? ", target < 2%: met" : ", target < 2%: MISSED")
-				   : "");
-	}
-	preempt_set_quantum_us(10000);
-}
-
-#define SLEEPS 2000
-#define SLEEP_NS 10000
-
-static void bench_sleep(void)
-{
-	uint64_t t0 = now();
-	for (int i = 0; i < SLEEPS; i++)
-		go_sleep(SLEEP_NS);
-	uint64_t per = (now() - t0) / SLEEPS;
-	printf("bench: %-34s %6lu instructions/op  (beyond the %d ns asked)\n",
-	       "go_sleep -> wake path", (unsigned long)(per - SLEEP_NS), SLEEP_NS);
-	t0 = now();
-	for (int i = 0; i < N; i++)
-		go_now();
-	report("go_now()", now() - t0, N, 100);
+	print_fixed(key, (uint64_t)(value * 100 + 0.5), unit);
 }
 
 int main(void)
 {
-	if (cmdline_int("smp", 0)) { /* plain TCG, several cores */
-		bench_chan_smp();
-		return 0;
-	}
-	for (int i = 0; i < RUNQ_SIZE; i++)
-		fake[i] = (struct g *)(uintptr_t)(0x1000 + 16 * i);
-	if (go_ncpu() != 1)
-		printf("bench: note: %d cores; counts are meant for SMP=1\n", go_ncpu());
-	bench_yield();
-	bench_spawn();
-	bench_steal();
-	bench_preempt();
-	bench_quantum_loss();
-	bench_sleep();
-	bench_chan();
+	char mode[16] = "ops";	/* cmdline_get's buffer is reused by the next call */
+	const char *m = cmdline_get("bench");
+	if (m)
+		snprintf(mode, sizeof(mode), "%s", m);
+	printf("bench: mode %s, %d cores, counter in %s\n", mode, go_ncpu(), bench_unit);
+	if (!strcmp(mode, "ops") || !strcmp(mode, "wall")) {
+		wall = !strcmp(mode, "wall");
+		if (wall)
+			bench_unit = "ns";
+		bench_ops(wall);
+	} else if (!strcmp(mode, "throughput"))
+		bench_throughput();
+	else if (!strcmp(mode, "memory"))
+		bench_memory();
+	else if (!strcmp(mode, "maxtasks"))
+		bench_maxtasks();
+	else
+		panic("bench: unknown mode '%s' (ops, wall, throughput, memory, maxtasks)", mode);
+	printf("bench: done\n");
 	return 0;
 }

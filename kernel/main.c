@@ -10,6 +10,7 @@
 #include <kernel/cmdline.h>
 #include <kernel/percpu.h>
 #include <kernel/platform.h>
+#include <kernel/pmu.h>
 #include <kernel/printk.h>
 #include <kernel/panic.h>
 #include <kernel/smp.h>
@@ -50,6 +51,7 @@ void kernel_main(uint64_t dtb, uint64_t entry_el)
 	plat.irqchip->init();
 	plat.irqchip->init_cpu();
 	timer_disarm();
+	pmu_init_cpu();
 	cpu_init_libc();
 
 	int want = (int)cmdline_int("maxcpus", NCPU_MAX);

@@ -18,6 +18,7 @@
 #include <kernel/cmdline.h>
 #include <kernel/percpu.h>
 #include <kernel/platform.h>
+#include <kernel/pmu.h>
 #include <kernel/printk.h>
 #include <kernel/smp.h>
 #include <sched/sched.h>
@@ -98,6 +99,7 @@ void secondary_main(int id)
 	c->id = id;
 	plat.irqchip->init_cpu();
 	timer_disarm();
+	pmu_init_cpu();
 	cpu_init_libc();
 	__atomic_store_n(&c->online, 1, __ATOMIC_RELEASE);
 	irq_enable();

@@ -512,6 +512,61 @@ def host_results(t, path):
 T = Tally()
 
 
+def run_bench_guard(t, build):
+    """The quick -icount pass: every per-operation instruction count must
+    stay within 10% of bench/baseline.json (tools/bench.py --check)."""
+    image = os.path.join(build, "virt", "bench", "Image")
+    status, out, secs = run([sys.executable, os.path.join(ROOT, "tools", "bench.py"), "--image", image,
+                             "--check", os.path.join(ROOT, "bench", "baseline.json")])
+    lines = re.findall(r"^(ok  |FAIL) (bench\.\w+): (.*)$", out, re.M)
+    if status is None or not lines:
+        t.fail("bench: instruction-count guard", "no counts" if status is not None else "timed out", out)
+        return
+    for verdict, name, detail in lines:
+        if verdict == "FAIL":
+            t.fail(name, detail + " (more than 10% above bench/baseline.json)")
+        else:
+            t.ok(name, f" ({detail})")
+    if status != 0 and all(v != "FAIL" for v, _, _ in lines):
+        t.fail("bench: instruction-count guard", f"exit status {status}", out)
+
+
+def run_bench_modes(t, build):
+    """The other modes run and give sane figures: memory on a few blocked
+    tasks, throughput at SMP=2 with its checks, and the Pi 4 build's cycle
+    counter under QEMU raspi4b (emulated cycles: a smoke test, not figures)."""
+    virt = os.path.join(build, "virt", "bench", "Image")
+    base = ["qemu-system-aarch64", "-M", "virt", "-cpu", "cortex-a72", "-nic", "none", "-nographic",
+            "-semihosting-config", "enable=on,target=native", "-kernel", virt]
+    cases = [
+        ("bench: memory per blocked task", base + ["-m", "512M", "-smp", "1", "-append",
+                                                  "maxcpus=1 bench=memory n=2000"],
+         [r"^result blocked_bytes (\d+)\.\d+ bytes$"]),
+        ("bench: throughput at SMP=2", base + ["-m", "512M", "-smp", "2", "-append",
+                                             "maxcpus=2 bench=throughput"],
+         [r"^check fib 196418$", r"^check sieve 7919$", r"^check daisy 10001$",
+          r"^result matmul [\d.]+ ms$"]),
+    ]
+    for name, cmd, patterns in cases:
+        status, out, secs = run(cmd)
+        missing = [p for p in patterns if not re.search(p, out, re.M)]
+        if status != 0 or missing:
+            t.fail(name, f"exit {status}; missing {missing}" if missing else f"exit {status}", out)
+        else:
+            t.ok(name, f" ({secs:.1f}s)")
+    # Cycles from PMCCNTR_EL0: QEMU's counter ticks, so a count is > 0.
+    image = os.path.join(build, "rpi4", "bench", IMAGES["rpi4"])
+    cmd = qemu_base("rpi4", 4, []) + ["-kernel", image, "-append", "maxcpus=1 bench=ops scale=2",
+                                      "-nic", "none", "-display", "none", "-monitor", "none",
+                                      "-serial", "stdio"]
+    status, out, secs = run(cmd, until=r"^bench: done$")
+    got = re.findall(r"^result (\w+) ([\d.]+) cycles$", out, re.M)
+    if status != "stopped" or len(got) < 8 or any(float(v) <= 0 for _, v in got):
+        t.fail("bench: rpi4 build counts cycles", f"status {status}, {len(got)} cycle figures", out)
+    else:
+        t.ok("bench: rpi4 build counts cycles", f" ({len(got)} figures, yield {dict(got)['yield']} cycles emulated)")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", default="build")
@@ -564,6 +619,10 @@ def main():
                  [r"^sum of squares 1..100 = 338350 \(want 338350\)$"])
         run_make(t, "make run APP=tests/apps/exit3", ["APP=tests/apps/exit3"], False,
                  [r"^exiting with status 3$", r"exited with status 3"])
+    if sel.search("bench: instruction-count guard"):
+        run_bench_guard(t, build)
+    if sel.search("bench: modes"):
+        run_bench_modes(t, build)
     if opts.host and sel.search("host"):
         host_results(t, opts.host)
 

@@ -6,6 +6,10 @@
 # QEMU must be 9 or later (raspi4b); Debian 12 ships 7.2, so on bookworm the
 # qemu packages come from bookworm-backports. The backports entry reuses the
 # mirror URI the machine's own apt sources already use.
+#
+# `deps.sh bench` also installs what `make bench` needs: Go and qemu-user
+# for the Go peer (both from backports on bookworm, so that qemu-user is the
+# same QEMU as qemu-system) and gnuplot for the plots.
 set -eu
 
 QEMU_MIN_MAJOR=9
@@ -30,6 +34,11 @@ have mcopy || need+=(mtools)                     # make sdimage
 major=$(qemu_major)
 if [ -z "$major" ] || [ "$major" -lt "$QEMU_MIN_MAJOR" ]; then
 	need_bpo+=(qemu-system-arm qemu-system-data)
+fi
+if [ "${1:-}" = bench ]; then
+	have go || need_bpo+=(golang-go)
+	have qemu-aarch64 || need_bpo+=(qemu-user)
+	have gnuplot || need+=(gnuplot-nox)
 fi
 
 [ ${#need[@]} -eq 0 ] && [ ${#need_bpo[@]} -eq 0 ] && exit 0
@@ -57,7 +66,7 @@ install_cmd="apt-get update && apt-get install -y ${need[*]:-}"
 if [ "$(id -u)" -ne 0 ]; then
 	echo "gometal: missing build dependencies: ${need[*]:-} ${need_bpo[*]:-}" >&2
 	echo "gometal: install them as root with:" >&2
-	echo "  sudo bash $(cd "$(dirname "$0")" && pwd)/deps.sh" >&2
+	echo "  sudo bash $(cd "$(dirname "$0")" && pwd)/deps.sh ${1:-}" >&2
 	if [ -n "$bpo_cmd" ] && [ ! -f "$bpo_file" ]; then
 		echo "gometal: (which adds $bpo_file, the bookworm-backports suite of your own mirror, then runs: $install_cmd)" >&2
 	else

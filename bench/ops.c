@@ -1,0 +1,359 @@
+/*
+ * Per-operation costs on one core (bench=ops, bench=wall).
+ *
+ * Under `-icount shift=0,align=off,sleep=off` QEMU advances the virtual
+ * clock one nanosecond per instruction, so bench_now() differences are
+ * instruction counts: deterministic, the same build gives the same figures
+ * whatever the host does, which is why `make test` can hold them to
+ * bench/baseline.json. bench=wall runs the loops bench/go also runs, timed
+ * in nanoseconds under plain TCG, for the ratio against Go.
+ *
+ * Every loop here is the same loop as bench/go/ops.go: keep them in step.
+ */
+#include "bench.h"
+#include <drivers/timer/generic_timer.h>
+#include <gometal.h>
+#include <sched/runq.h>
+#include <sched/sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+/* --- yield: two tasks taking turns --- */
+
+static long yield_n;
+
+static void yielder(void *arg)
+{
+	for (long i = 0; i < yield_n; i++)
+		go_yield();
+	wg_done(arg);
+}
+
+static uint64_t yield_run(long n)
+{
+	waitgroup_t wg = {0};
+	yield_n = n;
+	wg_add(&wg, 2);
+	go(yielder, &wg);
+	go(yielder, &wg);
+	uint64_t t0 = bench_now();
+	wg_wait(&wg);
+	return bench_now() - t0;
+}
+
+static void bench_yield(void)
+{
+	long n = bench_n(200000);
+	yield_run(n / 10);
+	bench_result("yield", yield_run(n), 2 * n);
+}
+
+/* --- spawn + run + exit: batches of 128 empty tasks, then yield until
+ * they have all run --- */
+
+#define BATCH 128
+
+static void empty(void *arg)
+{
+	__atomic_fetch_add((long *)arg, 1, __ATOMIC_RELAXED);
+}
+
+static uint64_t spawn_run(long n)
+{
+	long ran = 0;
+	uint64_t t0 = bench_now();
+	for (long r = 0; r < n / BATCH; r++) {
+		for (int i = 0; i < BATCH; i++)
+			go(empty, &ran);
+		while (__atomic_load_n(&ran, __ATOMIC_RELAXED) < (r + 1) * BATCH)
+			go_yield();
+	}
+	return bench_now() - t0;
+}
+
+static void bench_spawn(void)
+{
+	long n = bench_n(100000) / BATCH * BATCH;
+	if (n < BATCH)
+		n = BATCH;
+	spawn_run(BATCH); /* the batch's stacks come from the free list next */
+	bench_result("spawn", spawn_run(n), n);
+}
+
+/* --- unbuffered ping-pong --- */
+
+struct pingpong {
+	chan_t *ping, *pong;
+	long rounds;
+	waitgroup_t wg;
+};
+
+static void ponger(void *arg)
+{
+	struct pingpong *p = arg;
+	int v;
+	for (long i = 0; i < p->rounds; i++) {
+		chan_recv(p->ping, &v);
+		chan_send(p->pong, &v);
+	}
+	wg_done(&p->wg);
+}
+
+static uint64_t pingpong_run(long rounds)
+{
+	struct pingpong p = {.ping = chan_make(sizeof(int), 0),
+			     .pong = chan_make(sizeof(int), 0),
+			     .rounds = rounds};
+	wg_add(&p.wg, 1);
+	go(ponger, &p);
+	uint64_t t0 = bench_now();
+	for (int i = 0; i < rounds; i++) {
+		chan_send(p.ping, &i);
+		chan_recv(p.pong, &i);
+	}
+	uint64_t t = bench_now() - t0;
+	wg_wait(&p.wg);
+	chan_free(p.ping);
+	chan_free(p.pong);
+	return t;
+}
+
+static void bench_pingpong(void)
+{
+	long n = bench_n(100000);
+	pingpong_run(n / 10);
+	bench_result("pingpong", pingpong_run(n), n);
+}
+
+/* --- buffered send + recv by one task --- */
+
+static void bench_buffered(void)
+{
+	long n = bench_n(100000);
+	chan_t *c = chan_make(sizeof(long), 1);
+	long v = 0;
+	uint64_t t0 = bench_now();
+	for (long i = 0; i < n; i++) {
+		chan_send(c, &i);
+		chan_recv(c, &v);
+	}
+	bench_result("buffered", bench_now() - t0, n);
+	chan_free(c);
+}
+
+/* --- select over 4 buffered channels --- */
+
+static void bench_select(int wall)
+{
+	long n = bench_n(100000);
+	chan_t *c[4];
+	chan_case_t cases[4];
+	long vals[4];
+	for (int i = 0; i < 4; i++) {
+		c[i] = chan_make(sizeof(long), 1);
+		cases[i] = (chan_case_t){.ch = c[i], .op = CHAN_RECV, .elem = &vals[i]};
+	}
+	uint64_t t0;
+	if (!wall) { /* Go's select has no cheaper path to compare this with */
+		t0 = bench_now();
+		for (long i = 0; i < n; i++)
+			chan_select(cases, 4, false);
+		bench_result("select4_none", bench_now() - t0, n);
+	}
+	for (int i = 0; i < 4; i++)
+		chan_send(c[i], &vals[i]);
+	t0 = bench_now();
+	for (long i = 0; i < n; i++) {
+		int k = chan_select(cases, 4, true);
+		chan_send(c[k], &vals[k]); /* ready again */
+	}
+	bench_result("select4", bench_now() - t0, n);
+	for (int i = 0; i < 4; i++)
+		chan_free(c[i]);
+}
+
+/* --- mutex, WaitGroup, go_sleep(0) --- */
+
+static void bench_mutex(void)
+{
+	long n = bench_n(1000000);
+	mutex_t m = {0};
+	uint64_t t0 = bench_now();
+	for (long i = 0; i < n; i++) {
+		mutex_lock(&m);
+		mutex_unlock(&m);
+	}
+	bench_result("mutex", bench_now() - t0, n);
+}
+
+static void bench_waitgroup(void)
+{
+	long n = bench_n(100000);
+	waitgroup_t wg = {0};
+	uint64_t t0 = bench_now();
+	for (long i = 0; i < n; i++) {
+		wg_add(&wg, 1);
+		wg_done(&wg);
+		wg_wait(&wg);
+	}
+	bench_result("waitgroup", bench_now() - t0, n);
+}
+
+/* go_sleep(0) is go_yield() (include/gometal.h); alone on the core, the
+ * yield finds nothing else to run. Go's time.Sleep(0) returns at once. */
+static void bench_sleep0(void)
+{
+	long n = bench_n(100000);
+	uint64_t t0 = bench_now();
+	for (long i = 0; i < n; i++)
+		go_sleep(0);
+	bench_result("sleep0", bench_now() - t0, n);
+}
+
+/* --- half-steal of a full run queue --- */
+
+static struct runq victim, thief;
+
+static void bench_steal(void)
+{
+	static struct g *fake[RUNQ_SIZE];
+	for (int i = 0; i < RUNQ_SIZE; i++)
+		fake[i] = (struct g *)(uintptr_t)(0x1000 + 16 * i);
+	struct runq_spill spill;
+	uint64_t total = 0;
+	long n = bench_n(1000);
+	for (long r = 0; r < n; r++) {
+		victim.head = victim.tail = thief.head = thief.tail = 0;
+		for (int i = 0; i < RUNQ_SIZE; i++)
+			runq_put(&victim, fake[i], false, &spill);
+		uint64_t t0 = bench_now();
+		struct g *g = runq_steal(&thief, &victim, false);
+		total += bench_now() - t0;
+		if (!g || runq_len(&victim) != RUNQ_SIZE / 2)
+			panic("steal took the wrong amount");
+	}
+	bench_result("steal", total, n);
+}
+
+/* --- the timer interrupt: alone on the core, and preempting --- */
+
+static volatile int stop;
+static uint64_t gap_last; /* shared: on one core, a gap spans a switch */
+
+struct gaps {
+	uint64_t sum, n;
+};
+
+/*
+ * Reads the counter in a tight loop; a gap longer than a loop iteration is
+ * an interrupt (and, with another task on the core, the switch to it and
+ * back). Each gap is the path plus one loop iteration.
+ */
+static void gap_loop(void *arg)
+{
+	struct gaps *gp = arg;
+	uint64_t min = 128; /* a loop iteration is a few dozen */
+	uint64_t max = 20000; /* longer: something else ran (main) */
+	gap_last = bench_now();
+	while (!stop) {
+		uint64_t t = bench_now();
+		if (t - gap_last > min && t - gap_last < max) {
+			gp->sum += t - gap_last;
+			gp->n++;
+		}
+		gap_last = t;
+	}
+}
+
+static void gaps_run(const char *key, int ntasks)
+{
+	struct gaps g[2] = {0};
+	stop = 0;
+	for (int i = 0; i < ntasks; i++)
+		go(gap_loop, &g[i]);
+	go_sleep(bench_n(50) * 1000000);
+	stop = 1;
+	go_sleep(1000000); /* they see stop and exit */
+	uint64_t sum = g[0].sum + g[1].sum, n = g[0].n + g[1].n;
+	if (!n)
+		panic("bench: no timer interrupt seen in %s", key);
+	bench_result(key, sum, (long)n);
+}
+
+static void bench_preempt(void)
+{
+	preempt_set_quantum_us(100);
+	gaps_run("timer_irq", 1);
+	gaps_run("preempt", 2);
+	preempt_set_quantum_us(10000);
+}
+
+/* --- what preemption costs two CPU-bound tasks --- */
+
+#define WORK 2500000
+
+static void work(void *arg)
+{
+	for (volatile long i = 0; i < WORK; i++)
+		;
+	wg_done(arg);
+}
+
+static uint64_t two_workers(long quantum_us)
+{
+	waitgroup_t wg = {0};
+	preempt_set_quantum_us(quantum_us);
+	wg_add(&wg, 2);
+	uint64_t t0 = bench_now();
+	go(work, &wg);
+	go(work, &wg);
+	wg_wait(&wg);
+	return bench_now() - t0;
+}
+
+static void bench_quantum_loss(void)
+{
+	two_workers(0); /* warm: the workers' stacks come from the free list next */
+	uint64_t base = two_workers(0);
+	uint64_t t = two_workers(100);
+	bench_value("preempt_loss_100us", ((double)t - (double)base) * 100 / (double)base, "%");
+	preempt_set_quantum_us(10000);
+}
+
+/* --- sleeping and the clock --- */
+
+static void bench_sleep(void)
+{
+	long n = bench_n(2000);
+	uint64_t t0 = bench_now();
+	for (long i = 0; i < n; i++)
+		go_sleep(10000);
+	uint64_t per = (bench_now() - t0) / (uint64_t)n;
+	if (bench_unit[0] == 'i') /* instructions are ns here: take the sleep off */
+		bench_result("sleep_wake", per > 10000 ? per - 10000 : 0, 1);
+	n = bench_n(100000);
+	t0 = bench_now();
+	for (long i = 0; i < n; i++)
+		go_now();
+	bench_result("now", bench_now() - t0, n);
+}
+
+void bench_ops(int wall)
+{
+	if (go_ncpu() != 1)
+		printf("bench: note: %d cores; per-op figures are meant for SMP=1\n", go_ncpu());
+	bench_yield();
+	bench_spawn();
+	bench_pingpong();
+	bench_buffered();
+	bench_select(wall);
+	bench_mutex();
+	bench_waitgroup();
+	bench_sleep0();
+	if (wall)
+		return;
+	bench_steal();
+	bench_preempt();
+	bench_quantum_loss();
+	bench_sleep();
+}

@@ -1,0 +1,416 @@
+#!/usr/bin/env python3
+"""The driver behind `make bench` (and the regression pass of `make test`).
+
+Boots the benchmark image (bench/) under QEMU in each of its modes, runs the
+Go peer (bench/go) under qemu-user in between, and writes:
+  build/bench/results.json   every run of every figure, and the summaries
+  build/bench/*.png          the plots (gnuplot)
+  BENCHMARKS.md              from bench/BENCHMARKS.md.in, with this run's tables
+and prints one table. Figures that are not deterministic are the median of
+--runs runs, with min and max; instruction counts (-icount) are run once.
+
+`--check BASELINE` is the quick pass `make test` runs: one -icount boot at a
+fifth of the iterations, failing any operation more than 10% above the
+committed count. `--write-baseline BASELINE` records a new one.
+"""
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+QEMU = "qemu-system-aarch64"
+VIRT = [QEMU, "-M", "virt", "-cpu", "cortex-a72", "-nic", "none", "-nographic",
+        "-semihosting-config", "enable=on,target=native"]
+ICOUNT = ["-icount", "shift=0,align=off,sleep=off"]
+TIMEOUT = 600
+QUICK_SCALE = 20  # percent of the full iteration counts
+TOLERANCE = 0.10  # a count this much above the baseline fails
+
+# Per-operation rows: key, label, target (instructions, or None), and whether
+# bench/go runs the identical loop (the ratio column).
+OPS = [
+    ("yield", "yield switch (go_yield between two tasks)", 60, True),
+    ("spawn", "spawn + run + exit of an empty task", 300, True),
+    ("pingpong", "unbuffered channel round trip", 250, True),
+    ("buffered", "buffered send + recv, one task", None, True),
+    ("select4", "select over 4 ready channels + refill", None, True),
+    ("select4_none", "select over 4 channels, none ready", None, False),
+    ("mutex", "uncontended mutex lock + unlock", 25, True),
+    ("waitgroup", "WaitGroup add(1) + done + wait", None, True),
+    ("sleep0", "go_sleep(0) (ours yields; Go returns)", None, False),
+    ("timer_irq", "timer interrupt, nothing to switch to", None, False),
+    ("preempt", "timer interrupt + preemption switch", None, False),
+    ("steal", "half-steal of a full 256-entry queue", None, False),
+    ("sleep_wake", "go_sleep wake path (beyond the sleep)", None, False),
+    ("now", "go_now()", None, False),
+]
+WORKLOADS = [
+    ("fib", "fork-join fib(27), a task per call above 12"),
+    ("sieve", "prime sieve, 1000 primes (a task per prime)"),
+    ("daisy", "daisy chain of 10,000 tasks"),
+    ("matmul", "96x96 matmult, fork-join over rows"),
+]
+CHECKS = {"fib": "196418", "sieve": "7919", "daisy": "10001"}
+
+
+def run(cmd, timeout=TIMEOUT, env=None):
+    """Runs cmd; returns its stdout, failing loudly with the last lines."""
+    try:
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
+    except subprocess.TimeoutExpired as e:
+        out = (e.stdout or b"").decode(errors="replace") if isinstance(e.stdout, bytes) else (e.stdout or "")
+        sys.exit("bench: timed out after %ds: %s\n%s" % (timeout, " ".join(cmd), "\n".join(out.splitlines()[-15:])))
+    if p.returncode != 0 or "panic:" in p.stdout:
+        tail = "\n".join((p.stdout + p.stderr).splitlines()[-15:])
+        sys.exit("bench: failed (exit %d): %s\n%s" % (p.returncode, " ".join(cmd), tail))
+    return p.stdout
+
+
+def parse(out):
+    """The `result key value unit` and `check key value` lines."""
+    res, checks = {}, {}
+    for line in out.splitlines():
+        f = line.split()
+        if len(f) == 4 and f[0] == "result":
+            res.setdefault(f[1], []).append(float(f[2]))
+        elif len(f) == 3 and f[0] == "check":
+            checks[f[1]] = f[2]
+    return res, checks
+
+
+def ours(image, mode, smp=1, mem="512M", icount=False, extra=""):
+    cmd = VIRT + ["-m", mem, "-smp", str(smp), "-kernel", image,
+                  "-append", "maxcpus=%d bench=%s %s" % (smp, mode, extra)]
+    if icount:
+        cmd[1:1] = ICOUNT
+    return parse(run(cmd))
+
+
+def go_peer(gobin, kind, procs=1):
+    return parse(run(["qemu-aarch64", gobin, "-kind", kind, "-procs", str(procs)]))
+
+
+def verify(checks, who):
+    for k, want in CHECKS.items():
+        if k in checks and checks[k] != want:
+            sys.exit("bench: %s %s gave %s, not %s" % (who, k, checks[k], want))
+    if "matmul" in checks:
+        return checks["matmul"]
+    return None
+
+
+def summary(values):
+    if not values:
+        return None
+    return {"median": statistics.median(values), "min": min(values), "max": max(values),
+            "runs": values}
+
+
+def icount_pass(image, scale=100):
+    res, _ = ours(image, "ops", icount=True, extra="scale=%d" % scale)
+    return {k: v[0] for k, v in res.items()}
+
+
+# --- the regression guard ---
+
+def check_baseline(image, path):
+    base = json.load(open(path))["insn"]
+    got = icount_pass(image, QUICK_SCALE)
+    bad = 0
+    for key, _, _, _ in OPS:
+        if key not in base:
+            continue
+        if key not in got:
+            print("FAIL bench.%s: not measured" % key)
+            bad += 1
+            continue
+        limit = base[key] * (1 + TOLERANCE)
+        ok = got[key] <= limit
+        bad += not ok
+        print("%s bench.%s: %.1f instructions/op (baseline %.1f, limit %.1f)"
+              % ("ok  " if ok else "FAIL", key, got[key], base[key], limit))
+    return bad
+
+
+def write_baseline(image, path, reason):
+    got = icount_pass(image, QUICK_SCALE)
+    keep = {k: round(got[k], 1) for k, _, _, _ in OPS if k in got}
+    json.dump({"about": "instructions per operation, one core, QEMU -icount shift=0, "
+               "bench image at scale=%d%% (tools/bench.py --check); %s" % (QUICK_SCALE, reason),
+               "qemu": qemu_version(), "insn": keep}, open(path, "w"), indent=1)
+    print("bench: wrote %s" % path)
+
+
+# --- the full run ---
+
+def machine():
+    model = ""
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return "%s, %d host cores (%s), %s" % (model or platform.machine(), os.cpu_count(),
+                                          platform.machine(), platform.platform(terse=True))
+
+
+def qemu_version():
+    out = run([QEMU, "--version"]).splitlines()[0]
+    return out.replace("QEMU emulator version ", "")
+
+
+def tool_versions():
+    v = {"qemu": qemu_version()}
+    try:
+        v["go"] = run(["go", "version"]).split()[2]
+    except (OSError, SystemExit):
+        v["go"] = "absent"
+    v["gcc"] = run(["aarch64-linux-gnu-gcc", "-dumpfullversion"]).strip()
+    return v
+
+
+def full(args):
+    image, lazy, gobin = args.image, args.lazy_image, args.go
+    R = {"insn": {}, "insn_fplazy": {}, "wall": {}, "go_ops": {},
+         "throughput": {1: {}, 2: {}}, "go_throughput": {1: {}, 2: {}},
+         "memory": {}, "go_memory": {}}
+
+    def add(dst, res):
+        for k, v in res.items():
+            dst.setdefault(k, []).extend(v)
+
+    log = lambda s: print("bench: " + s, flush=True)
+    log("instruction counts (-icount, one core)")
+    R["insn"] = icount_pass(image)
+    if lazy:
+        R["insn_fplazy"] = icount_pass(lazy)
+    for r in range(args.runs):
+        log("round %d of %d: wall-clock ops, then throughput at SMP=1 and SMP=2, ours and Go in turn"
+            % (r + 1, args.runs))
+        add(R["wall"], ours(image, "wall")[0])
+        add(R["go_ops"], go_peer(gobin, "ops")[0])
+        for smp in (1, 2):
+            res, chk = ours(image, "throughput", smp=smp)
+            mm = verify(chk, "ours")
+            add(R["throughput"][smp], res)
+            gres, gchk = go_peer(gobin, "throughput", smp)
+            gmm = verify(gchk, "Go")
+            if mm and gmm and mm != gmm:
+                sys.exit("bench: matmul checksums differ: ours %s, Go %s" % (mm, gmm))
+            add(R["go_throughput"][smp], gres)
+    log("memory: 100,000 blocked tasks, ours and Go, %d runs each" % args.mem_runs)
+    for r in range(args.mem_runs):
+        add(R["memory"], ours(image, "memory", mem="1G")[0])
+        add(R["go_memory"], go_peer(gobin, "memory")[0])
+    log("the most blocked tasks in -m 1G")
+    add(R["memory"], ours(image, "maxtasks", mem="1G")[0])
+    return R
+
+
+def fmt(s, digits=0):
+    if s is None:
+        return "-"
+    f = "%%.%df" % digits
+    if s["min"] == s["max"]:
+        return f % s["median"]
+    return (f + " (" + f + "-" + f + ")") % (s["median"], s["min"], s["max"])
+
+
+def build_tables(R):
+    S = {"ops": [], "throughput": [], "memory": [], "targets": []}
+    for key, label, target, peer in OPS:
+        ins = R["insn"].get(key)
+        lazy = R["insn_fplazy"].get(key) if key in ("timer_irq", "preempt") else None
+        wall = summary(R["wall"].get(key, []))
+        go = summary(R["go_ops"].get(key, [])) if peer else None
+        ratio = wall["median"] / go["median"] if wall and go else None
+        S["ops"].append({"key": key, "label": label, "insn": ins, "insn_fplazy": lazy,
+                         "target": target, "ours_ns": wall, "go_ns": go, "ratio": ratio})
+    for key, label in WORKLOADS:
+        row = {"key": key, "label": label}
+        for smp in (1, 2):
+            row["ours_%d" % smp] = summary(R["throughput"][smp].get(key, []))
+            row["go_%d" % smp] = summary(R["go_throughput"][smp].get(key, []))
+        for who in ("ours", "go"):
+            a, b = row["%s_1" % who], row["%s_2" % who]
+            row["%s_speedup" % who] = a["median"] / b["median"] if a and b else None
+        g1 = row["go_1"]
+        row["ratio_1"] = row["ours_1"]["median"] / g1["median"] if row["ours_1"] and g1 else None
+        S["throughput"].append(row)
+    S["memory"] = {"ours_bytes": summary(R["memory"].get("blocked_bytes", [])),
+                   "go_inuse": summary(R["go_memory"].get("blocked_inuse", [])),
+                   "go_sys": summary(R["go_memory"].get("blocked_sys", [])),
+                   "maxtasks": summary(R["memory"].get("maxtasks", []))}
+    return S
+
+
+def targets(S):
+    """(what, target, measured, met) rows."""
+    t = []
+    ops = {o["key"]: o for o in S["ops"]}
+    for key, _, target, _ in OPS:
+        if target and ops[key]["insn"] is not None:
+            v = ops[key]["insn"]
+            t.append(("%s, instructions" % key, "< %d" % target, "%.0f" % v, v < target))
+    for key in ("spawn", "yield", "pingpong"):
+        r = ops[key]["ratio"]
+        if r:
+            t.append(("%s throughput vs Go" % key, ">= 3x Go (ours/Go <= 0.33)",
+                      "%.2fx Go (ours/Go %.2f)" % (1 / r, r), 1 / r >= 3))
+    fib = S["throughput"][0]
+    if fib["ours_speedup"]:
+        t.append(("fib SMP=2/SMP=1 speedup", ">= 1.8 (ideal 2)", "%.2f" % fib["ours_speedup"],
+                  fib["ours_speedup"] >= 1.8))
+    m = S["memory"]
+    if m["ours_bytes"] and m["go_inuse"]:
+        o, g = m["ours_bytes"]["median"], m["go_inuse"]["median"]
+        t.append(("RAM per blocked task", "<= Go's", "%.0f vs Go %.0f bytes" % (o, g), o <= g))
+    S["targets"] = [{"what": a, "target": b, "measured": c, "met": d} for a, b, c, d in t]
+    return t
+
+
+def md_tables(S):
+    ops = ["| operation | instructions (-icount) | target | ours, ns (TCG) | Go, ns (qemu-user) | ours/Go | hardware, cycles |",
+           "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for o in S["ops"]:
+        ins = "-" if o["insn"] is None else "%.0f" % o["insn"]
+        if o["insn_fplazy"] is not None:
+            ins += " (FPSAVE=lazy: %.0f)" % o["insn_fplazy"]
+        tgt = "< %d" % o["target"] if o["target"] else ""
+        ratio = "%.2f" % o["ratio"] if o["ratio"] else ""
+        ops.append("| %s | %s | %s | %s | %s | %s | |" % (o["label"], ins, tgt, fmt(o["ours_ns"]),
+                                                         fmt(o["go_ns"]), ratio))
+    th = ["| workload | ours SMP=1, ms | ours SMP=2, ms | speedup (ideal 2) | Go 1 proc, ms | Go 2 procs, ms | Go speedup | ours/Go at 1 |",
+          "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for w in S["throughput"]:
+        sp = lambda x: "%.2f" % x if x else "-"
+        th.append("| %s | %s | %s | %s | %s | %s | %s | %s |" % (
+            w["label"], fmt(w["ours_1"], 1), fmt(w["ours_2"], 1), sp(w["ours_speedup"]),
+            fmt(w["go_1"], 1), fmt(w["go_2"], 1), sp(w["go_speedup"]), sp(w["ratio_1"])))
+    m = S["memory"]
+    mem = ["| | ours | Go |", "| --- | ---: | ---: |",
+           "| bytes per blocked task (100,000 tasks) | %s | %s (heap + stacks in use); %s (Sys) |"
+           % (fmt(m["ours_bytes"]), fmt(m["go_inuse"]), fmt(m["go_sys"])),
+           "| most blocked tasks in QEMU virt -m 1G | %s | |" % fmt(m["maxtasks"])]
+    tg = ["| target | wanted | measured | |", "| --- | --- | --- | --- |"]
+    for t in S["targets"]:
+        tg.append("| %s | %s | %s | %s |" % (t["what"], t["target"], t["measured"],
+                                            "met" if t["met"] else "**missed**"))
+    return {"ops_table": "\n".join(ops), "throughput_table": "\n".join(th),
+            "memory_table": "\n".join(mem), "targets_table": "\n".join(tg)}
+
+
+def print_table(S):
+    print("\nbench: per operation, one core (instructions: -icount; ns: emulated wall time, not hardware)")
+    print("  %-42s %10s %8s %16s %16s %7s" % ("operation", "insn", "target", "ours ns", "Go ns", "ours/Go"))
+    for o in S["ops"]:
+        print("  %-42s %10s %8s %16s %16s %7s" % (
+            o["label"], "-" if o["insn"] is None else "%.0f" % o["insn"],
+            "<%d" % o["target"] if o["target"] else "", fmt(o["ours_ns"]), fmt(o["go_ns"]),
+            "%.2f" % o["ratio"] if o["ratio"] else ""))
+    print("\nbench: throughput, ms (plain TCG / qemu-user, %d host cores)" % os.cpu_count())
+    print("  %-44s %18s %18s %7s %18s %18s %7s" % ("workload", "ours 1", "ours 2", "x", "Go 1", "Go 2", "x"))
+    for w in S["throughput"]:
+        sp = lambda x: "%.2f" % x if x else "-"
+        print("  %-44s %18s %18s %7s %18s %18s %7s" % (
+            w["label"], fmt(w["ours_1"], 1), fmt(w["ours_2"], 1), sp(w["ours_speedup"]),
+            fmt(w["go_1"], 1), fmt(w["go_2"], 1), sp(w["go_speedup"])))
+    m = S["memory"]
+    print("\nbench: memory: %s bytes per blocked task (Go: %s in use, %s Sys); at most %s blocked tasks in 1 GiB"
+          % (fmt(m["ours_bytes"]), fmt(m["go_inuse"]), fmt(m["go_sys"]), fmt(m["maxtasks"])))
+    print("\nbench: targets")
+    for t in S["targets"]:
+        print("  %-32s %-28s %-28s %s" % (t["what"], t["target"], t["measured"], "met" if t["met"] else "MISSED"))
+
+
+def plots(S, out):
+    if not shutil.which("gnuplot"):
+        sys.exit("bench: gnuplot is missing (make bench installs it: tools/deps.sh bench)")
+    dat = os.path.join(out, "throughput.dat")
+    with open(dat, "w") as f:
+        for w in S["throughput"]:
+            f.write('"%s" %f %f 2\n' % (w["key"], w["ours_speedup"] or 0, w["go_speedup"] or 0))
+    odat = os.path.join(out, "ops.dat")
+    with open(odat, "w") as f:
+        for o in S["ops"]:
+            if o["ours_ns"] and o["go_ns"]:
+                f.write('"%s" %f %f\n' % (o["key"], o["ours_ns"]["median"], o["go_ns"]["median"]))
+    script = """
+set terminal pngcairo size 900,500 noenhanced
+set style data histograms
+set style histogram clustered gap 1
+set style fill solid 0.8 border -1
+set grid ytics
+set key top left
+set output '{out}/scaling.png'
+set title 'SMP=2 / SMP=1 speedup (plain TCG and qemu-user on {ncpu} host cores; emulated, not hardware)'
+set ylabel 'speedup'
+set yrange [0:2.5]
+plot '{dat}' using 2:xtic(1) title 'gometal', '' using 3 title 'Go', '' using 4 title 'ideal'
+set output '{out}/ops.png'
+set title 'ns per operation, one core (emulated wall time: TCG for gometal, qemu-user for Go)'
+set ylabel 'ns/op (log)'
+set logscale y
+set yrange [*:*]
+plot '{odat}' using 2:xtic(1) title 'gometal', '' using 3 title 'Go'
+""".format(out=out, dat=dat, odat=odat, ncpu=os.cpu_count())
+    p = subprocess.run(["gnuplot"], input=script, text=True, capture_output=True)
+    if p.returncode:
+        sys.exit("bench: gnuplot failed:\n" + p.stderr)
+    return ["scaling.png", "ops.png"]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--image", required=True, help="bench image for QEMU virt")
+    ap.add_argument("--lazy-image", help="the same built with FPSAVE=lazy")
+    ap.add_argument("--go", help="the Go peer, built for arm64")
+    ap.add_argument("--out", default=os.path.join(ROOT, "build", "bench"))
+    ap.add_argument("--md", default=os.path.join(ROOT, "BENCHMARKS.md"))
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--mem-runs", type=int, default=3)
+    ap.add_argument("--command", default="make bench")
+    ap.add_argument("--check", metavar="BASELINE")
+    ap.add_argument("--write-baseline", metavar="BASELINE")
+    ap.add_argument("--reason", default="")
+    a = ap.parse_args()
+    if a.check:
+        bad = check_baseline(a.image, a.check)
+        sys.exit(1 if bad else 0)
+    if a.write_baseline:
+        if not a.reason:
+            sys.exit("bench: say why the baseline changes: --reason '...' (BASELINE_REASON=...)")
+        write_baseline(a.image, a.write_baseline, a.reason)
+        return
+    os.makedirs(a.out, exist_ok=True)
+    started = datetime.datetime.now(datetime.timezone.utc)
+    R = full(a)
+    S = build_tables(R)
+    targets(S)
+    meta = {"date": started.strftime("%Y-%m-%d %H:%M UTC"), "command": a.command,
+            "machine": machine(), "tools": tool_versions(), "runs": a.runs}
+    pngs = plots(S, a.out)
+    json.dump({"meta": meta, "summary": S, "raw": R}, open(os.path.join(a.out, "results.json"), "w"),
+              indent=1, default=str)
+    tmpl = open(os.path.join(ROOT, "bench", "BENCHMARKS.md.in")).read()
+    fields = md_tables(S)
+    fields.update(meta)
+    fields["tools"] = ", ".join("%s %s" % kv for kv in meta["tools"].items())
+    fields["ncpu"] = str(os.cpu_count())
+    open(a.md, "w").write(re.sub(r"\{\{(\w+)\}\}", lambda m: str(fields[m.group(1)]), tmpl))
+    print_table(S)
+    print("\nbench: wrote %s, %s and %s" % (os.path.join(a.out, "results.json"),
+                                          ", ".join(os.path.join(a.out, p) for p in pngs), a.md))
+
+
+if __name__ == "__main__":
+    main()
