@@ -148,7 +148,9 @@ struct g *g_new(size_t stack, const char *name, int pin, void (*fn)(void *), voi
 	g->pin = pin;
 	g->pin_depth = pin >= 0;
 	g->state = G_RUNNABLE;
-	strncpy(g->name, name ? name : "", sizeof(g->name) - 1);
+	if (name) /* else all zero from the memset: most tasks have none */
+		for (size_t i = 0; i < sizeof(g->name) - 1 && name[i]; i++)
+			g->name[i] = name[i];
 	g->ctx.sp = (uintptr_t)g & ~(uintptr_t)15;	/* the stack ends at the record */
 	g->ctx.x[0] = (uintptr_t)g;			/* x19: task_trampoline's argument */
 	g->ctx.x[11] = (uintptr_t)task_trampoline;	/* x30: where gogo "returns" */

@@ -1,0 +1,3 @@
+module gometal/bench/go
+
+go 1.19
