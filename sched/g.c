@@ -110,9 +110,12 @@ void g_free(struct p *pp, struct g *g)
 	pp->gfree = g;
 	if (++pp->ngfree <= GFREE_LOCAL_MAX)
 		return;
+	/* The older records move: g, at the head, stays on this P, so a task
+	 * freeing itself on its own stack (go_exit) is not handed to another
+	 * core before it is off that stack. */
 	spin_lock(&gfree_lock);
 	while (pp->ngfree > GFREE_LOCAL_MAX / 2) {
-		struct g *d = pop(&pp->gfree);
+		struct g *d = pop(&g->schedlink);
 		pp->ngfree--;
 		d->schedlink = gfree_default;
 		gfree_default = d;

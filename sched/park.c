@@ -228,6 +228,40 @@ static void goexit_m(struct g *g)
 	schedule();
 }
 
+/*
+ * A task exits most often with work waiting on its own P (a burst of
+ * spawns, fork-join): then go straight to what schedule() would pick, this
+ * P's runnext or ring head, without the trip through the scheduler stack.
+ * The conditions are go_park_unlock's: schedule() might decide otherwise
+ * once the slice is over, a timer is due, it is the global queue's
+ * 61st-tick turn, or pinned tasks wait for their turn.
+ *
+ * The dead task's stack is in use until execute() leaves it. g_free()
+ * keeps g itself on this P's list (it moves only older records to the
+ * global one), and only this P hands that list out again, in g_new() with
+ * preemption off: nothing can reuse the stack before we are off it. With
+ * curg cleared, a timer interrupt sees the scheduler, not a task, and
+ * leaves this window alone, as it does on the scheduler stack.
+ */
+static void goexit_direct(struct g *g)
+{
+	struct cpu *c = this_cpu();
+	struct p *pp = c->p;
+	uint64_t now = timer_count_fast();
+	if ((g->preempt & PREEMPT_COUNT) != 1 || now >= pp->slice_end || timers_when(pp) <= now ||
+	    (pp->schedtick % 61 == 0 && __atomic_load_n(&sched.runqsize, __ATOMIC_RELAXED)) ||
+	    __atomic_load_n(&pp->npinned, __ATOMIC_RELAXED))
+		return;
+	bool inherit;
+	struct g *next = runq_get(&pp->runq, &inherit);
+	if (!next)
+		return;
+	g->state = G_DEAD;
+	set_curg(c, 0);
+	g_free(pp, g);
+	execute(next, inherit);
+}
+
 void go_exit(void)
 {
 	struct g *g = must_be_task("go_exit");
@@ -235,6 +269,9 @@ void go_exit(void)
 	 * strtok's state...): its record is reused by the next task. */
 	if (g->reent_ready)
 		_reclaim_reent(&g->reent);
+	preempt_disable();
+	goexit_direct(g); /* returns only if schedule() must choose */
+	preempt_enable();
 	mcall(goexit_m);
 	__builtin_unreachable();
 }

@@ -93,8 +93,8 @@ def ours(image, mode, smp=1, mem="512M", icount=False, extra=""):
     return parse(run(cmd))
 
 
-def go_peer(gobin, kind, procs=1):
-    return parse(run(["qemu-aarch64", gobin, "-kind", kind, "-procs", str(procs)]))
+def go_peer(gobin, kind, procs=1, extra=()):
+    return parse(run(["qemu-aarch64", gobin, "-kind", kind, "-procs", str(procs)] + list(extra)))
 
 
 def verify(checks, who):
@@ -207,10 +207,10 @@ def full(args):
             if mm and gmm and mm != gmm:
                 sys.exit("bench: matmul checksums differ: ours %s, Go %s" % (mm, gmm))
             add(R["go_throughput"][smp], gres)
-    log("memory: 100,000 blocked tasks, ours and Go, %d runs each" % args.mem_runs)
+    log("memory: %d blocked tasks, ours and Go, %d runs each" % (args.tasks, args.mem_runs))
     for r in range(args.mem_runs):
-        add(R["memory"], ours(image, "memory", mem="1G")[0])
-        add(R["go_memory"], go_peer(gobin, "memory")[0])
+        add(R["memory"], ours(image, "memory", mem="1G", extra="n=%d" % args.tasks)[0])
+        add(R["go_memory"], go_peer(gobin, "memory", extra=["-n", str(args.tasks)])[0])
     log("the most blocked tasks in -m 1G")
     add(R["memory"], ours(image, "maxtasks", mem="1G")[0])
     return R
@@ -378,6 +378,7 @@ def main():
     ap.add_argument("--md", default=os.path.join(ROOT, "BENCHMARKS.md"))
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--mem-runs", type=int, default=3)
+    ap.add_argument("--tasks", type=int, default=100000, help="blocked tasks in the memory figure")
     ap.add_argument("--command", default="make bench")
     ap.add_argument("--check", metavar="BASELINE")
     ap.add_argument("--write-baseline", metavar="BASELINE")
