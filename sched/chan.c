@@ -81,7 +81,8 @@ void waitq_remove(struct waitq *q, struct sudog *sg)
 
 /* Ints, longs and pointers move as one aligned word; anything else (and
  * anything unaligned: the kernel is built -mstrict-align) by memcpy. */
-static void copy_elem(struct chan *c, void *dst, const void *src)
+static inline __attribute__((always_inline)) void copy_elem(struct chan *c, void *dst,
+							     const void *src)
 {
 	size_t n = c->elemsize;
 	if (!dst || !src || !n)

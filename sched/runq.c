@@ -98,10 +98,6 @@ struct g *runq_get(struct runq *q, bool *inherit)
 	}
 }
 
-bool runq_take_next(struct runq *q, struct g *next)
-{
-	return cas_next(q, next, 0);
-}
 
 /* Copies n slots from[h..] to to[at..], in runs that do not wrap. */
 static void copy_slots(struct runq *to, uint32_t at, struct runq *from, uint32_t h, uint32_t n)

@@ -39,8 +39,13 @@ bool runq_put(struct runq *q, struct g *g, bool next, struct runq_spill *spill);
 /* Owner only. runnext first (then *inherit is true: the task inherits the
  * time slice), else the head of the ring; NULL if empty. */
 struct g *runq_get(struct runq *q, bool *inherit);
-/* Owner: takes runnext if it is still `next` (a thief may have taken it). */
-bool runq_take_next(struct runq *q, struct g *next);
+/* Owner: takes runnext if it is still `next` (a thief may have taken it).
+ * Inline: it is on the channel hand-over path (go_park_unlock). */
+static inline bool runq_take_next(struct runq *q, struct g *next)
+{
+	return __atomic_compare_exchange_n(&q->runnext, &next, 0, false, __ATOMIC_ACQ_REL,
+					   __ATOMIC_RELAXED);
+}
 
 /*
  * Another core (the thief, which owns `to`) takes half of `from`'s ring
