@@ -151,7 +151,7 @@ void go_yield(void)
 	g->preempt++; /* this P's queues, then sched.lock (raw: counted here) */
 	struct cpu *c = this_cpu();
 	struct p *pp = c->p;
-	if (g->pin >= 0 || !runq_empty(&pp->runq) ||
+	if (g->pin >= 0 || !runq_empty_owner(&pp->runq) ||
 	    __atomic_load_n(&pp->npinned, __ATOMIC_RELAXED))
 		goto slow;
 	spin_lock_raw(&sched.lock);

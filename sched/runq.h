@@ -71,6 +71,17 @@ static inline uint32_t runq_len(struct runq *q)
 	}
 }
 
+/*
+ * The owner's own check, without the snapshot loop: only the owner adds
+ * (moves tail, fills runnext), so what it reads can be stale only towards
+ * "not empty" (a thief has since taken work): never a false "empty".
+ */
+static inline bool runq_empty_owner(struct runq *q)
+{
+	return !__atomic_load_n(&q->runnext, __ATOMIC_RELAXED) &&
+	       __atomic_load_n(&q->head, __ATOMIC_RELAXED) == q->tail;
+}
+
 static inline bool runq_empty(struct runq *q)
 {
 	for (;;) {
