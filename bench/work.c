@@ -1,12 +1,13 @@
 /*
  * Throughput (bench=throughput): four fork-join and pipeline workloads,
- * each run once to warm (stacks, channels) and then timed by the wall
- * clock, in ms. tools/bench.py boots this at SMP=1 and SMP=2 under plain
+ * each run once to warm (stacks, channels) and then timed reps= times
+ * (default 1) by the wall clock, in ms. tools/bench.py boots this at SMP=1 and SMP=2 under plain
  * multi-threaded TCG: emulated time on the host's cores, not hardware.
  * bench/go/throughput.go is the same code in Go; keep them in step.
  */
 #include "bench.h"
 #include <gometal.h>
+#include <kernel/cmdline.h>
 #include <stdio.h>
 
 /* --- fork-join fib(27): one task per call at or above the cutoff --- */
@@ -223,15 +224,18 @@ static const struct workload workloads[] = {
 
 void bench_throughput(void)
 {
+	long reps = cmdline_int("reps", 1);
 	for (unsigned i = 0; i < sizeof(workloads) / sizeof(workloads[0]); i++) {
 		const struct workload *w = &workloads[i];
 		long check = w->fn(); /* warm: stacks, channels, caches */
-		uint64_t t0 = go_now();
-		long again = w->fn();
-		uint64_t ns = go_now() - t0;
-		if (again != check)
-			panic("%s: %ld, then %ld", w->key, check, again);
 		printf("check %s %ld\n", w->key, check);
-		bench_value(w->key, (double)ns / 1e6, "ms");
+		for (long r = 0; r < reps; r++) {
+			uint64_t t0 = go_now();
+			long again = w->fn();
+			uint64_t ns = go_now() - t0;
+			if (again != check)
+				panic("%s: %ld, then %ld", w->key, check, again);
+			bench_value(w->key, (double)ns / 1e6, "ms");
+		}
 	}
 }

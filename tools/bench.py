@@ -199,10 +199,10 @@ def full(args):
         add(R["wall"], ours(image, "wall")[0])
         add(R["go_ops"], go_peer(gobin, "ops")[0])
         for smp in (1, 2):
-            res, chk = ours(image, "throughput", smp=smp)
+            res, chk = ours(image, "throughput", smp=smp, extra="reps=%d" % args.reps)
             mm = verify(chk, "ours")
             add(R["throughput"][smp], res)
-            gres, gchk = go_peer(gobin, "throughput", smp)
+            gres, gchk = go_peer(gobin, "throughput", smp, ["-reps", str(args.reps)])
             gmm = verify(gchk, "Go")
             if mm and gmm and mm != gmm:
                 sys.exit("bench: matmul checksums differ: ours %s, Go %s" % (mm, gmm))
@@ -378,6 +378,7 @@ def main():
     ap.add_argument("--md", default=os.path.join(ROOT, "BENCHMARKS.md"))
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--mem-runs", type=int, default=3)
+    ap.add_argument("--reps", type=int, default=3, help="timed runs of each workload per boot")
     ap.add_argument("--tasks", type=int, default=100000, help="blocked tasks in the memory figure")
     ap.add_argument("--command", default="make bench")
     ap.add_argument("--check", metavar="BASELINE")

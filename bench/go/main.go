@@ -64,9 +64,10 @@ func main() {
 	procs := flag.Int("procs", 1, "GOMAXPROCS")
 	flag.Float64Var(&scale, "scale", 1, "multiplies the ops iteration counts")
 	n := flag.Int("n", 100000, "blocked goroutines for -kind memory")
+	reps := flag.Int("reps", 1, "timed runs of each throughput workload")
 	flag.Parse()
-	if *procs < 1 || scale <= 0 || *n < 1 {
-		fmt.Fprintln(os.Stderr, "gobench: -procs, -scale and -n must be positive")
+	if *procs < 1 || scale <= 0 || *n < 1 || *reps < 1 {
+		fmt.Fprintln(os.Stderr, "gobench: -procs, -scale, -n and -reps must be positive")
 		os.Exit(2)
 	}
 	runtime.GOMAXPROCS(*procs)
@@ -79,7 +80,7 @@ func main() {
 		}
 		benchOps()
 	case "throughput":
-		benchThroughput()
+		benchThroughput(*reps)
 	case "memory":
 		benchMemory(*n)
 	default:
