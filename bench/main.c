@@ -7,6 +7,7 @@
 #include "bench.h"
 #include <drivers/timer/generic_timer.h>
 #include <kernel/cmdline.h>
+#include <kernel/mem.h>
 #include <gometal.h>
 #include <sched/runq.h>
 #include <sched/sched.h>
@@ -71,6 +72,53 @@ static void bench_spawn(void)
 			go_yield();
 	}
 	report("spawn + run + exit of an empty task", now() - t0, (N / BATCH) * BATCH, 500);
+}
+
+/*
+ * Tasks that block at once (a receive on a channel nobody sends on), the
+ * way most tasks of a server sit: the cost of spawning each and running it
+ * until it parks, and the memory each holds while it waits. Runs first, so
+ * that the first round finds the free lists empty and makes new stacks;
+ * the second reuses them.
+ */
+#define NBLOCKED 1000
+
+static int nparked;
+static waitgroup_t blocked_wg;
+
+static void blocker(void *arg)
+{
+	__atomic_add_fetch(&nparked, 1, __ATOMIC_RELAXED);
+	chan_recv(arg, 0);	/* false once main closes the channel */
+	wg_done(&blocked_wg);
+}
+
+static void bench_blocked(void)
+{
+	for (int round = 0; round < 2; round++) {
+		chan_t *c = chan_make(0, 0);
+		nparked = 0;
+		wg_add(&blocked_wg, NBLOCKED);
+		size_t free0 = mem_free();
+		uint64_t t0 = now();
+		for (int i = 0; i < NBLOCKED; i++)
+			go(blocker, c);
+		while (__atomic_load_n(&nparked, __ATOMIC_RELAXED) < NBLOCKED)
+			go_yield();
+		go_yield();	/* the last one parks */
+		uint64_t t = now() - t0;
+		size_t used = free0 - mem_free();
+		report(round ? "spawn + block, reused stack" : "spawn + block, new stack", t,
+		       NBLOCKED, 0);
+		if (!round)
+			printf("bench: %-34s %6zu bytes/task\n", "memory of a new blocked task",
+			       used / NBLOCKED);
+		chan_close(c);
+		wg_wait(&blocked_wg);
+		for (int i = 0; i < 4; i++)
+			go_yield();	/* the last ones exit, onto the free list */
+		chan_free(c);
+	}
 }
 
 static struct runq victim, thief;
@@ -232,6 +280,7 @@ int main(void)
 		fake[i] = (struct g *)(uintptr_t)(0x1000 + 16 * i);
 	if (go_ncpu() != 1)
 		printf("bench: note: %d cores; counts are meant for SMP=1\n", go_ncpu());
+	bench_blocked();
 	bench_yield();
 	bench_spawn();
 	bench_steal();
