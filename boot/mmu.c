@@ -173,28 +173,45 @@ void mmu_map_page0(bool on)
 	__asm__ volatile("tlbi vaae1is, xzr\n dsb ish\n isb" ::: "memory");
 }
 
-/* Where each level-3 entry for `va` is; NULL if `va` is mapped by a block. */
-static uint64_t *pte_of(uint64_t va)
+/* A table for the stack region's walk: a page from `alloc`, zeroed. */
+static uint64_t *zeroed_table(void *(*alloc)(void))
+{
+	uint64_t *t = alloc();
+	if (t)
+		for (int i = 0; i < ENTRIES; i++)
+			t[i] = 0;
+	return t;
+}
+
+uint64_t *mmu_pte(uint64_t va, void *(*alloc)(void))
 {
 	uint64_t *t = l1;
 	for (int level = 1; level < 3; level++) {
-		uint64_t e = t[(va >> shift_of(level)) & (ENTRIES - 1)];
-		if ((e & 3) != (DESC_TABLE | DESC_VALID))
-			return 0;
-		t = (uint64_t *)(e & ADDR_MASK);
+		uint64_t *e = &t[(va >> shift_of(level)) & (ENTRIES - 1)];
+		/* Acquire: a table another core linked is seen zeroed. */
+		uint64_t d = __atomic_load_n(e, __ATOMIC_ACQUIRE);
+		if ((d & 3) != (DESC_TABLE | DESC_VALID)) {
+			uint64_t *sub = d || !alloc ? 0 : zeroed_table(alloc);
+			if (!sub)
+				return 0;	/* a block, no table, or no memory */
+			/* The zeroes reach the table walkers before the link
+			 * to them; invalid -> valid needs no TLBI (a TLB never
+			 * holds an entry that faulted). */
+			dsb_ishst();
+			d = (uint64_t)sub | DESC_TABLE | DESC_VALID;
+			__atomic_store_n(e, d, __ATOMIC_RELEASE);
+		}
+		t = (uint64_t *)(d & ADDR_MASK);
 	}
 	return &t[(va >> 12) & (ENTRIES - 1)];
 }
 
-bool mmu_unmap_page(uint64_t va)
+uint64_t mmu_pte_rw(uint64_t pa)
 {
-	uint64_t *pte = pte_of(va);
-	if (!pte)
-		return false;
-	*pte = 0;
-	/* The store reaches the table walkers before the invalidation; the
-	 * broadcast TLBI then reaches every core's TLB (inner shareable). */
-	dsb_ishst();
-	__asm__ volatile("tlbi vaae1is, %0\n dsb ish\n isb" ::"r"(va >> 12) : "memory");
-	return true;
+	return pa | PROT_RW | DESC_TABLE | DESC_VALID;
+}
+
+bool mmu_pte_valid(uint64_t pte)
+{
+	return pte & DESC_VALID;
 }
