@@ -54,6 +54,15 @@ long go_id(void);	/* the caller's task id; 0 outside a task */
 int go_cpu(void);	/* the core running the caller (0 is the boot core) */
 int go_ncpu(void);	/* number of Ps: cores online */
 
+/* Memory in use (runtime.MemStats, roughly): what a blocked task costs is
+ * the difference over spawning many. */
+struct go_memstats {
+	size_t page_bytes;	/* whole pages handed out: stacks and their page tables */
+	size_t heap_bytes;	/* the malloc heap's size (newlib's sbrk) */
+	long tasks;		/* tasks alive (not yet exited), main included */
+};
+void go_memstats(struct go_memstats *ms);
+
 /* runtime.LockOSThread: the caller stays on its current core until the
  * matching go_unpin(). Nests. go_unpin() without go_pin() panics. */
 void go_pin(void);
