@@ -8,7 +8,10 @@
  * board MMIO is Device-nGnRE. The kernel image is mapped with 4 KiB pages:
  * text R+X, rodata R, data/bss/stacks RW+XN; the guard page under each boot
  * stack and exception stack, and page 0, are left unmapped. SCTLR.WXN makes
- * any writable page execute-never as well.
+ * any writable page execute-never as well. The rest of RAM is mapped with
+ * the largest blocks that fit (1 GiB, 2 MiB): nothing in it is ever
+ * unmapped, since task stacks and their guard pages live in a region of
+ * their own (mmu_pte, sched/stack.c).
  *
  * Runs before the MMU is on (all accesses Device, so no unaligned accesses
  * and no DC ZVA: this file must not call memset).
@@ -84,10 +87,9 @@ static uint64_t *split(uint64_t *entry, int level)
 
 /*
  * Map [va, end) identity with `prot` (PROT_NONE unmaps) below `table`,
- * with blocks where they fit, or only pages when `pages`.
+ * with blocks where they fit.
  */
-static void map_level(uint64_t *table, int level, uint64_t va, uint64_t end, uint64_t prot,
-		      bool pages)
+static void map_level(uint64_t *table, int level, uint64_t va, uint64_t end, uint64_t prot)
 {
 	uint64_t size = 1ull << shift_of(level);
 	while (va < end) {
@@ -97,12 +99,12 @@ static void map_level(uint64_t *table, int level, uint64_t va, uint64_t end, uin
 			next = end;
 		bool whole = (va & (size - 1)) == 0 && next - va == size;
 		bool is_table = level < 3 && (*e & 3) == (DESC_TABLE | DESC_VALID);
-		if (whole && !is_table && (level == 3 || !pages)) {
+		if (whole && !is_table) {
 			uint64_t kind = level == 3 ? DESC_TABLE : DESC_BLOCK;
 			*e = prot ? va | prot | kind | DESC_VALID : 0;
 		} else {
 			uint64_t *sub = is_table ? (uint64_t *)(*e & ADDR_MASK) : split(e, level);
-			map_level(sub, level + 1, va, next, prot, pages);
+			map_level(sub, level + 1, va, next, prot);
 		}
 		va = next;
 	}
@@ -110,12 +112,7 @@ static void map_level(uint64_t *table, int level, uint64_t va, uint64_t end, uin
 
 static void map(uint64_t base, uint64_t size, uint64_t prot)
 {
-	map_level(l1, 1, base, base + size, prot, false);
-}
-
-static void map_pages(uint64_t base, uint64_t size, uint64_t prot)
-{
-	map_level(l1, 1, base, base + size, prot, true);
+	map_level(l1, 1, base, base + size, prot);
 }
 
 static uint64_t tcr_value(void)
@@ -127,12 +124,7 @@ static uint64_t tcr_value(void)
 
 void mmu_init(void)
 {
-	/* RAM above the image in 4 KiB pages, so that any page of it can
-	 * later become a stack's guard page without splitting a live block
-	 * (which would need break-before-make while other cores use it). */
-	uint64_t image_end = (uint64_t)__image_end, ram_end = plat.ram_base + plat.ram_size;
 	map(plat.ram_base, plat.ram_size, PROT_RW);
-	map_pages(image_end, ram_end - image_end, PROT_RW);
 	for (int i = 0; i < plat.nmmio; i++)
 		map(plat.mmio[i].base, plat.mmio[i].size, PROT_DEVICE);
 	map((uint64_t)__text_start, __text_end - __text_start, PROT_RX);
