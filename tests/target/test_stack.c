@@ -8,6 +8,7 @@
 #include <kernel/config.h>
 #include <drivers/timer/generic_timer.h>
 #include <kernel/frame.h>
+#include <kernel/sysreg.h>
 #include <sched/sched.h>
 #include <sched/stack.h>
 #include <stdio.h>
@@ -166,6 +167,10 @@ static void low_spinner(void *arg)
 {
 	struct low *l = arg;
 	struct g *me = getg();
+	uint64_t spin_ticks = timer_ns_to_ticks(3000000000ull);
+	/* IRQs masked until the spin: a preemption on the way down (a short
+	 * quantum) would save its frame below us and back the page early. */
+	irq_disable();
 	size_t off = sp_now() & (PAGE_SIZE - 1);
 	size_t pad = (off >= SP_OFFSET + 64 ? off : off + PAGE_SIZE) - SP_OFFSET;
 	volatile char *v = __builtin_alloca(pad);
@@ -173,7 +178,9 @@ static void low_spinner(void *arg)
 	uint32_t n0 = me->npreempt;
 	uintptr_t below = (sp_now() & ~(uintptr_t)(PAGE_SIZE - 1)) - PAGE_SIZE;
 	l->below_backed_before = stack_readable(below, 8);
-	l->sp = spin_low(me, timer_count_fast() + timer_ns_to_ticks(3000000000ull));
+	uint64_t until = timer_count_fast() + spin_ticks;
+	irq_enable();
+	l->sp = spin_low(me, until);
 	l->preempted = me->npreempt != n0;
 	l->below_backed_after = stack_readable(below, 8);
 	l->stop = 1;
