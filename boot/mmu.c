@@ -8,7 +8,10 @@
  * board MMIO is Device-nGnRE. The kernel image is mapped with 4 KiB pages:
  * text R+X, rodata R, data/bss/stacks RW+XN; the guard page under each boot
  * stack and exception stack, and page 0, are left unmapped. SCTLR.WXN makes
- * any writable page execute-never as well.
+ * any writable page execute-never as well. The rest of RAM is mapped with
+ * the largest blocks that fit (1 GiB, 2 MiB): nothing in it is ever
+ * unmapped, since task stacks and their guard pages live in a region of
+ * their own (mmu_pte, sched/stack.c).
  *
  * Runs before the MMU is on (all accesses Device, so no unaligned accesses
  * and no DC ZVA: this file must not call memset).
@@ -84,10 +87,9 @@ static uint64_t *split(uint64_t *entry, int level)
 
 /*
  * Map [va, end) identity with `prot` (PROT_NONE unmaps) below `table`,
- * with blocks where they fit, or only pages when `pages`.
+ * with blocks where they fit.
  */
-static void map_level(uint64_t *table, int level, uint64_t va, uint64_t end, uint64_t prot,
-		      bool pages)
+static void map_level(uint64_t *table, int level, uint64_t va, uint64_t end, uint64_t prot)
 {
 	uint64_t size = 1ull << shift_of(level);
 	while (va < end) {
@@ -97,12 +99,12 @@ static void map_level(uint64_t *table, int level, uint64_t va, uint64_t end, uin
 			next = end;
 		bool whole = (va & (size - 1)) == 0 && next - va == size;
 		bool is_table = level < 3 && (*e & 3) == (DESC_TABLE | DESC_VALID);
-		if (whole && !is_table && (level == 3 || !pages)) {
+		if (whole && !is_table) {
 			uint64_t kind = level == 3 ? DESC_TABLE : DESC_BLOCK;
 			*e = prot ? va | prot | kind | DESC_VALID : 0;
 		} else {
 			uint64_t *sub = is_table ? (uint64_t *)(*e & ADDR_MASK) : split(e, level);
-			map_level(sub, level + 1, va, next, prot, pages);
+			map_level(sub, level + 1, va, next, prot);
 		}
 		va = next;
 	}
@@ -110,12 +112,7 @@ static void map_level(uint64_t *table, int level, uint64_t va, uint64_t end, uin
 
 static void map(uint64_t base, uint64_t size, uint64_t prot)
 {
-	map_level(l1, 1, base, base + size, prot, false);
-}
-
-static void map_pages(uint64_t base, uint64_t size, uint64_t prot)
-{
-	map_level(l1, 1, base, base + size, prot, true);
+	map_level(l1, 1, base, base + size, prot);
 }
 
 static uint64_t tcr_value(void)
@@ -127,12 +124,7 @@ static uint64_t tcr_value(void)
 
 void mmu_init(void)
 {
-	/* RAM above the image in 4 KiB pages, so that any page of it can
-	 * later become a stack's guard page without splitting a live block
-	 * (which would need break-before-make while other cores use it). */
-	uint64_t image_end = (uint64_t)__image_end, ram_end = plat.ram_base + plat.ram_size;
 	map(plat.ram_base, plat.ram_size, PROT_RW);
-	map_pages(image_end, ram_end - image_end, PROT_RW);
 	for (int i = 0; i < plat.nmmio; i++)
 		map(plat.mmio[i].base, plat.mmio[i].size, PROT_DEVICE);
 	map((uint64_t)__text_start, __text_end - __text_start, PROT_RX);
@@ -173,28 +165,45 @@ void mmu_map_page0(bool on)
 	__asm__ volatile("tlbi vaae1is, xzr\n dsb ish\n isb" ::: "memory");
 }
 
-/* Where each level-3 entry for `va` is; NULL if `va` is mapped by a block. */
-static uint64_t *pte_of(uint64_t va)
+/* A table for the stack region's walk: a page from `alloc`, zeroed. */
+static uint64_t *zeroed_table(void *(*alloc)(void))
+{
+	uint64_t *t = alloc();
+	if (t)
+		for (int i = 0; i < ENTRIES; i++)
+			t[i] = 0;
+	return t;
+}
+
+uint64_t *mmu_pte(uint64_t va, void *(*alloc)(void))
 {
 	uint64_t *t = l1;
 	for (int level = 1; level < 3; level++) {
-		uint64_t e = t[(va >> shift_of(level)) & (ENTRIES - 1)];
-		if ((e & 3) != (DESC_TABLE | DESC_VALID))
-			return 0;
-		t = (uint64_t *)(e & ADDR_MASK);
+		uint64_t *e = &t[(va >> shift_of(level)) & (ENTRIES - 1)];
+		/* Acquire: a table another core linked is seen zeroed. */
+		uint64_t d = __atomic_load_n(e, __ATOMIC_ACQUIRE);
+		if ((d & 3) != (DESC_TABLE | DESC_VALID)) {
+			uint64_t *sub = d || !alloc ? 0 : zeroed_table(alloc);
+			if (!sub)
+				return 0;	/* a block, no table, or no memory */
+			/* The zeroes reach the table walkers before the link
+			 * to them; invalid -> valid needs no TLBI (a TLB never
+			 * holds an entry that faulted). */
+			dsb_ishst();
+			d = (uint64_t)sub | DESC_TABLE | DESC_VALID;
+			__atomic_store_n(e, d, __ATOMIC_RELEASE);
+		}
+		t = (uint64_t *)(d & ADDR_MASK);
 	}
 	return &t[(va >> 12) & (ENTRIES - 1)];
 }
 
-bool mmu_unmap_page(uint64_t va)
+uint64_t mmu_pte_rw(uint64_t pa)
 {
-	uint64_t *pte = pte_of(va);
-	if (!pte)
-		return false;
-	*pte = 0;
-	/* The store reaches the table walkers before the invalidation; the
-	 * broadcast TLBI then reaches every core's TLB (inner shareable). */
-	dsb_ishst();
-	__asm__ volatile("tlbi vaae1is, %0\n dsb ish\n isb" ::"r"(va >> 12) : "memory");
-	return true;
+	return pa | PROT_RW | DESC_TABLE | DESC_VALID;
+}
+
+bool mmu_pte_valid(uint64_t pte)
+{
+	return pte & DESC_VALID;
 }

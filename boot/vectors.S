@@ -3,7 +3,10 @@
  * normal group is "current EL with SP_EL0": the hardware has already
  * switched to SP_EL1, the core's own exception stack, and the interrupted
  * SP_EL0 is saved in the frame. Anything else (an exception inside an
- * exception handler, anything from EL0) is unexpected and panics.
+ * exception handler, anything from EL0) is unexpected and panics, but for
+ * one: an interrupt handler's first touch of a task stack page, which
+ * exc_unexpected backs (sched/stack.c) and returns from. That nests
+ * safely: the outer handler's ELR/SPSR are already in its frame.
  */
 #include <kernel/frame_asm.h>
 

@@ -7,8 +7,9 @@
  * even if other tasks still run: as in Go.
  *
  * Tasks are goroutines: cheap, scheduled by the runtime over all cores, each
- * with its own stack (a guard page below it: overflowing panics), errno and
- * stdio state. Blocking operations park the task, never the core.
+ * with its own stack (backed by RAM only as deep as it has been used; a
+ * guard page below it: overflowing panics), errno and stdio state. Blocking
+ * operations park the task, never the core.
  */
 #pragma once
 #include <stdbool.h>
@@ -20,7 +21,9 @@ struct g;
 /* --- Tasks (Go's go statement and runtime package) --- */
 
 typedef struct {
-	size_t stack_size;	/* usable stack in bytes; 0: the default (about 15 KiB) */
+	size_t stack_size;	/* usable stack in bytes; 0: the default (about 63 KiB).
+				 * Pages are backed as the stack first reaches them, so
+				 * only what is used costs RAM; the size is the limit. */
 	const char *name;	/* shown in panics, deadlock reports; copied, may be NULL */
 	int cpu;		/* run only on this core (-1: any core) */
 } go_attr_t;
@@ -50,6 +53,15 @@ void go_sleep(uint64_t ns);
 long go_id(void);	/* the caller's task id; 0 outside a task */
 int go_cpu(void);	/* the core running the caller (0 is the boot core) */
 int go_ncpu(void);	/* number of Ps: cores online */
+
+/* Memory in use (runtime.MemStats, roughly): what a blocked task costs is
+ * the difference over spawning many. */
+struct go_memstats {
+	size_t page_bytes;	/* whole pages handed out: stacks and their page tables */
+	size_t heap_bytes;	/* the malloc heap's size (newlib's sbrk) */
+	long tasks;		/* tasks alive (not yet exited), main included */
+};
+void go_memstats(struct go_memstats *ms);
 
 /* runtime.LockOSThread: the caller stays on its current core until the
  * matching go_unpin(). Nests. go_unpin() without go_pin() panics. */

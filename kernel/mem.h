@@ -3,11 +3,11 @@
  *
  *   [image][page tables][heap: brk grows up ->      <- pages: grow down][end]
  *
- * The page tables for a 4 KiB mapping of all this RAM come first (boot
- * time, MMU off). newlib's heap (_sbrk) grows up from there; whole pages
- * (task stacks) come down from the top. They fail, with NULL, where they
- * would meet. Nothing is given back here: the scheduler keeps freed stacks
- * for reuse (sched/stack.c).
+ * The identity map's page tables come first (boot time, MMU off). newlib's
+ * heap (_sbrk) grows up from there; whole pages (task stack pages and the
+ * tables that map them, sched/stack.c) come down from the top. They fail,
+ * with NULL, where they would meet. Pages are never given back: the
+ * scheduler keeps dead tasks' stacks for reuse (sched/g.c).
  */
 #pragma once
 #include <stddef.h>
@@ -19,7 +19,14 @@ void *mem_early_page(void);
 uintptr_t mem_early_end(void);
 /* newlib's sbrk: grow (or shrink) the heap; (void *)-1 when out of room. */
 void *mem_sbrk(ptrdiff_t incr);
-/* `n` contiguous pages from the top, page-aligned; NULL when out of room. */
+/*
+ * `n` contiguous pages from the top, page-aligned, not zeroed; NULL when
+ * out of room. Lock-free: callable from any context, the stack fault
+ * handler included, whatever locks the caller holds.
+ */
 void *mem_pages(size_t n);
-/* Bytes not yet handed out to either side. */
+/* Bytes not yet handed out to either side (whole pages). */
 size_t mem_free(void);
+/* Bytes handed out so far by mem_pages() (stacks, their page tables) and
+ * to the heap by mem_sbrk(); either pointer may be NULL. */
+void mem_usage(size_t *page_bytes, size_t *heap_bytes);

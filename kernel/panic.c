@@ -11,6 +11,7 @@
 #include <kernel/platform.h>
 #include <kernel/printk.h>
 #include <sched/sched.h>
+#include <sched/stack.h>
 
 #define BACKTRACE_MAX 16
 
@@ -66,10 +67,12 @@ static void fsc_name(unsigned fsc, char *buf, size_t len)
 		ksnprintf(buf, len, "fault status 0x%x", fsc);
 }
 
-/* Does [a, a+16) lie in RAM? Guards the backtrace against wild pointers. */
+/* Can a frame record at a be read: [a, a+16) in RAM or in a backed part
+ * of a task stack? Guards the backtrace against wild pointers. */
 static int in_ram(uint64_t a)
 {
-	return (a & 7) == 0 && a >= plat.ram_base && a + 16 <= plat.ram_base + plat.ram_size;
+	return (a & 7) == 0 && ((a >= plat.ram_base && a + 16 <= plat.ram_base + plat.ram_size) ||
+				stack_readable(a, 16));
 }
 
 /* Is `a` in a boot-stack guard page? Names the core whose stack overflowed. */
@@ -194,9 +197,19 @@ static int semihost_absent(struct frame *f)
 	return 1;
 }
 
+/*
+ * A synchronous exception that is no error: a task stack's first touch of
+ * a page (sched/stack.c), or a semihosting call without a host. Either is
+ * dealt with and the instruction retried or skipped.
+ */
+static int expected_sync(struct frame *f)
+{
+	return stack_fault(f->far, f->esr) || semihost_absent(f);
+}
+
 void exc_sync(struct frame *f)
 {
-	if (!semihost_absent(f))
+	if (!expected_sync(f))
 		exception_panic(f, "");
 }
 
@@ -205,7 +218,10 @@ void exc_unexpected(struct frame *f, int kind, int from)
 	static const char *const kinds[] = {"synchronous exception", "IRQ", "FIQ", "SError"};
 	static const char *const froms[] = {"", " in an exception handler", " from EL0",
 					    " from AArch32 EL0"};
-	if (kind == EXC_SYNC && semihost_absent(f))
+	/* From SP_EL1, a stack's first touch is expected too: an interrupt
+	 * handler writing to a task's stack (preempt_save puts the task's
+	 * frame below its SP). */
+	if (kind == EXC_SYNC && expected_sync(f))
 		return;
 	if (kind == EXC_SYNC)
 		exception_panic(f, froms[from]);

@@ -2,35 +2,45 @@
  * Tasks: creation, the first run, exit, and reuse of dead tasks (Go's
  * newproc, goexit and gFree).
  *
- * A task's record and stack are one allocation of whole pages from the
- * top of RAM (kernel/mem.c), with an unmapped guard page below so that an
- * overflow faults (kernel/panic.c names the task). Dead tasks with the
- * default stack size wait on their P's free list; past GFREE_LOCAL_MAX half
- * move to the global list, from which a P with none refills. Dead tasks
- * with other stack sizes wait on a global list and are reused for the same
- * size. Nothing is returned to the page allocator, so memory is bounded by
- * the most tasks alive at once.
+ * A task's record sits at the top of its stack, in a slot of the task
+ * stack region (sched/stack.c): a guard page, the stack, the record. Only
+ * the page holding the record (and the first ~3 KiB of stack below it) is
+ * backed when the task is made; the rest of the stack gets a page on
+ * first touch, and an overflow into the guard page faults (kernel/panic.c
+ * names the task). So the default stack can be large (STACK_DEFAULT):
+ * what a task does not touch costs no RAM.
+ *
+ * Dead tasks with the default stack size wait on their P's free list;
+ * past GFREE_LOCAL_MAX half move to the global list, from which a P with
+ * none refills. Dead tasks with other stack sizes wait on a global list
+ * and are reused for the same size. A reused task keeps the pages its
+ * predecessor's stack grew to (its high-water mark): nothing is returned
+ * to the page allocator, so memory is bounded by the most tasks alive at
+ * once and the deepest each of their stacks went.
  */
-#include <boot/mmu.h>
 #include <errno.h>
 #include <gometal.h>
 #include <kernel/mem.h>
 #include <kernel/panic.h>
 #include <sched/sched.h>
+#include <sched/stack.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define STACK_DEFAULT	(16 * 1024)	/* record included */
+#define STACK_DEFAULT	(64 * 1024)	/* record included */
 #define STACK_MIN	(4 * 1024)
+#define STACK_FIRST	1024		/* stack backed below the record at the start */
 
 struct g *allg;			/* every record ever made, linked by alllink */
-spinlock_t allg_lock;		/* protects allg */
+static long nallg;		/* their number */
+spinlock_t allg_lock;		/* protects allg, nallg */
 static long next_id;		/* atomic */
 
 static spinlock_t gfree_lock;	/* protects the two global free lists */
 static struct g *gfree_default;	/* default-size dead tasks */
 static int ngfree_default;
 static struct g *gfree_other;	/* any other size */
+static int ngfree_other;
 
 static size_t pages_for(size_t stack)
 {
@@ -38,22 +48,21 @@ static size_t pages_for(size_t stack)
 	return (bytes + PAGE_SIZE - 1) / PAGE_SIZE;
 }
 
-/* A fresh record and stack; NULL when out of memory. */
-static struct g *g_alloc(size_t npages)
+/* A fresh record and stack; NULL when out of memory. Kept out of line:
+ * inlined, it cost g_new's reuse path a callee-saved register. */
+static struct g *__attribute__((noinline, cold)) g_alloc(size_t npages)
 {
-	uint8_t *base = mem_pages(npages + 1);
-	if (!base)
+	uintptr_t top = stack_alloc(npages, pages_for(sizeof(struct g) + STACK_FIRST));
+	if (!top)
 		return 0;
-	if (!mmu_unmap_page((uint64_t)base))
-		panic("stack at %p: its guard page could not be unmapped", (void *)base);
-	uint8_t *top = base + (npages + 1) * PAGE_SIZE;
 	struct g *g = (struct g *)(top - sizeof(struct g));
 	memset(g, 0, sizeof(*g));
-	g->stack_lo = (uintptr_t)base + PAGE_SIZE;
+	g->stack_lo = top - npages * PAGE_SIZE;
 	g->npages = npages;
 	spin_lock(&allg_lock);
 	g->alllink = allg;
 	allg = g;
+	nallg++;
 	spin_unlock(&allg_lock);
 	return g;
 }
@@ -75,6 +84,7 @@ static struct g *gfget(struct p *pp, size_t npages)
 		for (struct g **l = &gfree_other; *l; l = &(*l)->schedlink)
 			if ((*l)->npages == npages) {
 				g = pop(l);
+				ngfree_other--;
 				break;
 			}
 		spin_unlock(&gfree_lock);
@@ -103,6 +113,7 @@ void g_free(struct p *pp, struct g *g)
 		spin_lock(&gfree_lock);
 		g->schedlink = gfree_other;
 		gfree_other = g;
+		ngfree_other++;
 		spin_unlock(&gfree_lock);
 		return;
 	}
@@ -192,4 +203,29 @@ long go_id(void)
 {
 	struct g *g = getg();
 	return g ? g->id : 0;
+}
+
+/*
+ * Tasks alive: every record made, less those on free lists. Counted here
+ * rather than on each spawn and exit, which stay as cheap as they were;
+ * other Ps' list lengths are read without their owners' care, so the
+ * figure is exact only while no task starts or ends.
+ */
+static long tasks_alive(void)
+{
+	spin_lock(&allg_lock);
+	long n = nallg;
+	spin_unlock(&allg_lock);
+	spin_lock(&gfree_lock);
+	n -= ngfree_default + ngfree_other;
+	spin_unlock(&gfree_lock);
+	for (int i = 0; i < sched.nprocs; i++)
+		n -= __atomic_load_n(&allp[i].ngfree, __ATOMIC_RELAXED);
+	return n;
+}
+
+void go_memstats(struct go_memstats *ms)
+{
+	mem_usage(&ms->page_bytes, &ms->heap_bytes);
+	ms->tasks = tasks_alive();
 }

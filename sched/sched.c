@@ -20,6 +20,7 @@
 #include <kernel/ipi.h>
 #include <kernel/panic.h>
 #include <sched/sched.h>
+#include <sched/stack.h>
 
 struct sched sched;
 struct p allp[NCPU_MAX];
@@ -27,6 +28,7 @@ struct p allp[NCPU_MAX];
 void sched_init(int nprocs)
 {
 	sched.nprocs = nprocs;
+	stack_init();
 	for (int i = 0; i < nprocs; i++) {
 		cpus[i].p = &allp[i];
 		allp[i].id = i;

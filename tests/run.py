@@ -56,6 +56,8 @@ CRASHES = [
     ("stack_overflow", ["virt", "rpi3", "rpi4"],
      r"^panic: stack overflow in task 1 \(main\) on cpu \d+ \(data abort at 0x", 2),
     ("huge_frame", ["virt"], r"^panic: stack overflow in task 1 \(main\) on cpu \d+ \(data abort at 0x", 2),
+    ("small_stack_overflow", ["virt", "rpi3", "rpi4"],
+     r"^panic: stack overflow in task \d+ \(small\) on cpu \d+ \(data abort at 0x", 2),
     ("explicit_panic", ["virt"], PANIC + r"test panic 42$(?s:.*)^  other cores stopped: 3 of 3$", 2),
     ("failed_assert", ["virt"], PANIC + r"assertion failed: zero == 1", 2),
     ("secondary_null_deref", ["virt", "rpi3", "rpi4"],

@@ -243,3 +243,19 @@ CRASH(deadlock_reasons)
 	wg_add(&never, 1);
 	wg_wait(&never);
 }
+
+/* A task with a small stack of its own overflows it: the panic names it. */
+static void recurse_forever(void *arg)
+{
+	(void)arg;
+	depth(1 << 20);
+}
+
+CRASH(small_stack_overflow)
+{
+	static waitgroup_t never;
+	wg_add(&never, 1);
+	go_attr_t a = {.stack_size = 8 * 1024, .name = "small", .cpu = -1};
+	go_with(&a, recurse_forever, 0);
+	wg_wait(&never);
+}
