@@ -142,6 +142,12 @@ void task_main(struct g *g)
 	go_exit();
 }
 
+/* g_new zeroes from id on and sets preempt and the context by hand: a
+ * field added before id would keep a dead task's value. */
+_Static_assert(offsetof(struct g, ctx) == 8 &&
+		       offsetof(struct g, id) == offsetof(struct g, ctx) + sizeof(struct context),
+	       "struct g: only preempt and ctx may come before id");
+
 struct g *g_new(size_t stack, const char *name, int pin, void (*fn)(void *), void *arg)
 {
 	size_t npages = pages_for(stack ? stack + sizeof(struct g) : STACK_DEFAULT);
@@ -152,7 +158,16 @@ struct g *g_new(size_t stack, const char *name, int pin, void (*fn)(void *), voi
 		return 0;
 	struct g *all = g->alllink;
 	uintptr_t lo = g->stack_lo;
-	memset(g, 0, offsetof(struct g, reent));
+	/* Everything after the context starts at zero, up to newlib's state
+	 * (set up again on the task's first newlib call). Of the context,
+	 * only what sched_gogo and task_trampoline use is set: the other
+	 * registers are the task's to overwrite before it ever saves them. */
+	memset((char *)g + offsetof(struct g, id), 0,
+	       offsetof(struct g, reent) - offsetof(struct g, id));
+	g->preempt = 0;
+	g->ctx.fpcr = 0;
+	g->ctx.fpsr = 0;
+	g->ctx.x[10] = 0;				/* x29: backtraces end here */
 	g->alllink = all;
 	g->stack_lo = lo;
 	g->npages = npages;
