@@ -28,6 +28,7 @@ typedef struct {
 	int cpu;		/* run only on this core (-1: any core) */
 } go_attr_t;
 
+#define GO_STACK_MAX (1u << 30)	/* stack_size above this panics (Go's limit is 1 GB) */
 #define GO_ATTR_DEFAULT ((go_attr_t){.stack_size = 0, .name = NULL, .cpu = -1})
 
 /*

@@ -192,6 +192,8 @@ static long spawn(size_t stack, const char *name, int pin, void (*fn)(void *), v
 		panic("go: nil function");
 	if (pin < -1 || pin >= sched.nprocs)
 		panic("go: cpu %d to pin to does not exist (%d cores online)", pin, sched.nprocs);
+	if (stack > GO_STACK_MAX) /* as Go's 1 GB maximum; also keeps stack + record from wrapping */
+		panic("go: stack_size %zu is over the %u MiB a task may have", stack, GO_STACK_MAX >> 20);
 	preempt_disable(); /* g_new takes from this P's free list */
 	struct g *g = g_new(stack, name, pin, fn, arg);
 	preempt_enable();

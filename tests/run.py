@@ -68,6 +68,8 @@ CRASHES = [
      r"(?s:.*)^goroutine 1 \[sync.WaitGroup.Wait\]: \"main\"$"
      r"(?s:.*)^goroutine \d+ \[sync.WaitGroup.Wait\]: \"blocked\"$", 2),
     ("go_nil_function", ["virt"], r"^panic: task 1 \(main\) on cpu \d+: go: nil function$", 2),
+    ("huge_stack_size", ["virt"],
+     r"^panic: task 1 \(main\) on cpu \d+: go: stack_size 18446744073709551615 is over the 1024 MiB a task may have$", 2),
     ("negative_waitgroup", ["virt"],
      r"^panic: task 1 \(main\) on cpu \d+: sync: negative WaitGroup counter", 2),
     ("unpin_without_pin", ["virt"],

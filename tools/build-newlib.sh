@@ -8,6 +8,8 @@
 #    call, instead of three FILEs and buffers allocated for every task
 #  - -mno-outline-atomics: no __aarch64_* helpers (A53/A72 have no LSE)
 #  - no supplied syscalls: _write, _sbrk, _exit... live in kernel/libc/syscalls.c
+#  - stack-clash probes as the kernel has: no frame can step over a task's
+#    4 KiB guard page into the record of the task below it
 set -eu
 out=$(realpath -m "$1")
 tarball=$(ls /usr/src/newlib/newlib-*.tar.* | head -n1)
@@ -29,7 +31,7 @@ t=aarch64-linux-gnu
 	CC_FOR_TARGET=$t-gcc AR_FOR_TARGET=$t-ar AS_FOR_TARGET=$t-as \
 	LD_FOR_TARGET=$t-ld NM_FOR_TARGET=$t-nm RANLIB_FOR_TARGET=$t-ranlib \
 	OBJDUMP_FOR_TARGET=$t-objdump STRIP_FOR_TARGET=$t-strip \
-	CFLAGS_FOR_TARGET="-O2 -g -ffunction-sections -fdata-sections -mno-outline-atomics -D__DYNAMIC_REENT__" \
+	CFLAGS_FOR_TARGET="-O2 -g -ffunction-sections -fdata-sections -mno-outline-atomics -D__DYNAMIC_REENT__ -fstack-clash-protection --param stack-clash-protection-guard-size=12" \
 	>"$out/configure.log" 2>&1
 make -j"$jobs" all-target-newlib >"$out/build.log" 2>&1 ||
 	{ tail -n 30 "$out/build.log"; exit 1; }

@@ -113,6 +113,14 @@ CRASH(go_nil_function)
 	go(0, 0);
 }
 
+static void nothing(void *arg) { (void)arg; }
+
+CRASH(huge_stack_size)
+{
+	go_attr_t a = {.stack_size = (size_t)-1, .cpu = -1};
+	go_with(&a, nothing, 0);
+}
+
 CRASH(negative_waitgroup)
 {
 	waitgroup_t wg = {0};
