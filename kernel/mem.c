@@ -8,9 +8,11 @@
  * is therefore lock-free, which is what lets the stack fault handler take
  * pages at any instant (sched/stack.c): whatever locks the faulting core
  * holds, and even if the fault hit this file's own code, nothing here
- * waits. (An exception between the load-exclusive and the
- * store-exclusive of an interrupted CAS clears the exclusive monitor, so
- * that attempt fails and retries.)
+ * waits. (If an exception comes between the load-exclusive and the
+ * store-exclusive of a CAS, the return from it, ERET, clears the local
+ * exclusive monitor, so that attempt's store fails and it retries with the
+ * new word; whether taking the exception clears it is IMPLEMENTATION
+ * DEFINED, the ERET is what we rely on.)
  *
  * The heap's exact end, in bytes, is newlib's business: mem_sbrk() keeps
  * it under heap_lock and only asks `bounds` for whole pages.
