@@ -10,6 +10,7 @@
 #include <kernel/percpu.h>
 #include <kernel/platform.h>
 #include <kernel/printk.h>
+#include <kernel/sysreg.h>
 #include <sched/sched.h>
 #include <sched/stack.h>
 
@@ -162,7 +163,7 @@ static void dump_frame(const struct frame *f)
 
 static void __attribute__((noreturn)) exception_panic(const struct frame *f, const char *where)
 {
-	unsigned ec = (f->esr >> 26) & 0x3f;
+	unsigned ec = ESR_EC(f->esr);
 	char what[96];
 	int guard = stack_guard_cpu(f->far);
 	panic_begin();
@@ -175,7 +176,7 @@ static void __attribute__((noreturn)) exception_panic(const struct frame *f, con
 		kprintf("panic: %s: stack overflow on cpu %d's boot stack (%s at 0x%lx)\n", who(),
 			guard, ec_name(ec), f->far);
 	} else if (abort) {
-		fsc_name(f->esr & 0x3f, what, sizeof(what));
+		fsc_name(ESR_FSC(f->esr), what, sizeof(what));
 		kprintf("panic: %s: %s at 0x%lx (%s%s)%s\n", who(), ec_name(ec), f->far, what,
 			ec >= 0x24 ? (f->esr & (1 << 6) ? ", write" : ", read") : "", where);
 	} else if (ec == 0x00 || ec == 0x22 || ec == 0x3c) {
@@ -190,7 +191,7 @@ static void __attribute__((noreturn)) exception_panic(const struct frame *f, con
 /* A semihosting call without a host: make it return -1 and go on. */
 static int semihost_absent(struct frame *f)
 {
-	if (((f->esr >> 26) & 0x3f) != 0x00 || !semihost_fault(f->elr))
+	if (ESR_EC(f->esr) != 0x00 || !semihost_fault(f->elr))
 		return 0;
 	f->x[0] = (uint64_t)-1;
 	f->elr += 4;

@@ -51,6 +51,10 @@ SYSREG_RW(icc_sgi1r, S3_0_C12_C11_5)
 
 #define DAIF_I (1u << 7) /* IRQ masked, as read_daif() reports it */
 
+/* ESR_ELx: the exception class, and for aborts the fault status code. */
+#define ESR_EC(esr)	((unsigned)((esr) >> 26) & 0x3f)
+#define ESR_FSC(esr)	((unsigned)(esr) & 0x3f)
+
 static inline void isb(void) { __asm__ volatile("isb" ::: "memory"); }
 static inline void dsb_sy(void) { __asm__ volatile("dsb sy" ::: "memory"); }
 static inline void dsb_ish(void) { __asm__ volatile("dsb ish" ::: "memory"); }

@@ -46,15 +46,15 @@
 #include <kernel/percpu.h>
 #include <kernel/platform.h>
 #include <kernel/spinlock.h>
+#include <kernel/sysreg.h>
 #include <sched/stack.h>
 
 #define PTE_LAZY	(1ull << 55)	/* invalid (bit 0 clear): back on first touch */
 #define L3_SPAN		(512ull * PAGE_SIZE)	/* what one level-3 table maps */
 
-#define ESR_EC(esr)	(((esr) >> 26) & 0x3f)
 #define EC_DABT_CUR	0x25		/* data abort taken without an EL change */
 #define ESR_FNV		(1ull << 10)	/* FAR not valid */
-#define DFSC_XLATE(esr)	(((esr) & 0x3c) == 0x04)	/* translation fault, any level */
+#define DFSC_XLATE(esr)	((ESR_FSC(esr) & 0x3c) == 0x04)	/* translation fault, any level */
 
 static spinlock_t stack_lock;	/* protects next, and making tables in the region */
 static uintptr_t next = STACK_VA_BASE;	/* bottom of the next slot */
