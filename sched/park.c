@@ -72,6 +72,19 @@ bool park_unlock_spin(struct g *g, void *lock)
 }
 
 /*
+ * Would schedule() take this P's own next task now? Not once the slice is
+ * over (the task would be preempted), a timer is due (it runs first), or
+ * on the global queue's 61st-tick turn. The direct switches below (parking,
+ * exiting) skip the scheduler only while this holds.
+ */
+static inline __attribute__((always_inline)) bool local_pick_stands(struct p *pp)
+{
+	uint64_t now = timer_count_fast();
+	return now < pp->slice_end && timers_when(pp) > now &&
+	       !(pp->schedtick % 61 == 0 && __atomic_load_n(&sched.runqsize, __ATOMIC_RELAXED));
+}
+
+/*
  * go_park(park_unlock_spin, lock, reason), with a direct switch when this
  * P's runnext can run next at once: the common case of a hand-over (a
  * channel rendezvous readies the partner onto runnext, then blocks).
@@ -93,10 +106,7 @@ void go_park_unlock(spinlock_t *lock, const char *reason)
 	struct cpu *c = this_cpu();
 	struct p *pp = c->p;
 	struct g *next = __atomic_load_n(&pp->runq.runnext, __ATOMIC_RELAXED);
-	uint64_t now = timer_count_fast();
-	if (!g || (g->preempt & PREEMPT_COUNT) != 2 || !next || now >= pp->slice_end ||
-	    timers_when(pp) <= now ||
-	    (pp->schedtick % 61 == 0 && __atomic_load_n(&sched.runqsize, __ATOMIC_RELAXED)) ||
+	if (!g || (g->preempt & PREEMPT_COUNT) != 2 || !next || !local_pick_stands(pp) ||
 	    !runq_take_next(&pp->runq, next)) {
 		preempt_enable();
 		go_park(park_unlock_spin, lock, reason);
@@ -232,9 +242,8 @@ static void goexit_m(struct g *g)
  * A task exits most often with work waiting on its own P (a burst of
  * spawns, fork-join): then go straight to what schedule() would pick, this
  * P's runnext or ring head, without the trip through the scheduler stack.
- * The conditions are go_park_unlock's: schedule() might decide otherwise
- * once the slice is over, a timer is due, it is the global queue's
- * 61st-tick turn, or pinned tasks wait for their turn.
+ * The conditions are go_park_unlock's (local_pick_stands), and no pinned
+ * task waiting for its turn.
  *
  * The dead task's stack is in use until execute() leaves it. g_free()
  * keeps g itself on this P's list (it moves only older records to the
@@ -247,9 +256,9 @@ static void goexit_direct(struct g *g)
 {
 	struct cpu *c = this_cpu();
 	struct p *pp = c->p;
-	uint64_t now = timer_count_fast();
-	if ((g->preempt & PREEMPT_COUNT) != 1 || now >= pp->slice_end || timers_when(pp) <= now ||
-	    (pp->schedtick % 61 == 0 && __atomic_load_n(&sched.runqsize, __ATOMIC_RELAXED)) ||
+	/* A ring task takes turns with pinned ones in find_runnable: only
+	 * with none pinned is the ring's head schedule()'s choice. */
+	if ((g->preempt & PREEMPT_COUNT) != 1 || !local_pick_stands(pp) ||
 	    __atomic_load_n(&pp->npinned, __ATOMIC_RELAXED))
 		return;
 	bool inherit;
