@@ -39,6 +39,16 @@ bool runq_put(struct runq *q, struct g *g, bool next, struct runq_spill *spill);
 /* Owner only. runnext first (then *inherit is true: the task inherits the
  * time slice), else the head of the ring; NULL if empty. */
 struct g *runq_get(struct runq *q, bool *inherit);
+/* Owner: puts g in runnext if it is empty (the common case after a
+ * hand-over took it); false: it is not, use runq_put(next). Inline: it is
+ * on every wake-up (ready_put). */
+static inline bool runq_put_next_if_empty(struct runq *q, struct g *g)
+{
+	struct g *none = 0;
+	return __atomic_compare_exchange_n(&q->runnext, &none, g, false, __ATOMIC_ACQ_REL,
+					   __ATOMIC_RELAXED);
+}
+
 /* Owner: takes runnext if it is still `next` (a thief may have taken it).
  * Inline: it is on the channel hand-over path (go_park_unlock). */
 static inline bool runq_take_next(struct runq *q, struct g *next)

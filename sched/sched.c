@@ -116,11 +116,7 @@ void ready_put(struct g *g)
 	}
 	preempt_disable(); /* only this P's owner may put on its queue */
 	struct p *pp = this_p();
-	/* The common case, runnext empty (a hand-over just took it): one CAS,
-	 * as runq_put(next) does when there is no previous runnext to move. */
-	struct g *none = 0;
-	if (!__atomic_compare_exchange_n(&pp->runq.runnext, &none, g, false, __ATOMIC_ACQ_REL,
-					 __ATOMIC_RELAXED))
+	if (!runq_put_next_if_empty(&pp->runq, g))
 		runq_put_local(pp, g, true);
 	preempt_enable();
 	if (__atomic_load_n(&sched.started, __ATOMIC_RELAXED))

@@ -84,7 +84,11 @@ static void *worker(void *arg)
 			int burst = (int)(rand_r(&seed) % 300);
 			for (int i = 0; i < burst && produced < TASKS; i++) {
 				struct g *g = &tasks[produced++];
-				if (!runq_put(&q[0], g, rand_r(&seed) % 3 == 0, &spill))
+				unsigned how = rand_r(&seed) % 6;
+				/* ready_put's way: runnext if empty, else as put(next) */
+				if (how == 0 && runq_put_next_if_empty(&q[0], g))
+					continue;
+				if (!runq_put(&q[0], g, how < 2, &spill))
 					spill_to_global(&spill);
 			}
 		}
