@@ -204,10 +204,13 @@ TEST(stack, a_preempted_frame_saved_onto_an_untouched_stack_page)
 	static struct low l;
 	memset(&l, 0, sizeof(l));
 	wg_add(&l.wg, 2);
-	/* A stack size of its own: a new slot, nothing below backed yet. */
-	go_attr_t a = {.stack_size = 20 * 1024 + 7, .name = "low", .cpu = go_cpu()};
+	/* Both on one core, read once: main may move between two go_cpu()
+	 * calls, and a spinner alone on its core is never preempted. A
+	 * stack size of its own: a new slot, nothing below backed yet. */
+	int cpu = go_cpu();
+	go_attr_t a = {.stack_size = 20 * 1024 + 7, .name = "low", .cpu = cpu};
 	CHECK(go_with(&a, low_spinner, &l) > 0);
-	ktest_go("hog", go_cpu(), hog, &l);
+	ktest_go("hog", cpu, hog, &l);
 	wg_wait(&l.wg);
 	printf("  spun at page offset %lu, preempted %d, page below backed %d -> %d\n",
 	       (unsigned long)(l.sp & (PAGE_SIZE - 1)), l.preempted, l.below_backed_before,
