@@ -4,6 +4,15 @@
 #pragma once
 
 #define NCPU_MAX		16	/* GICv3 on virt goes past 8 */
+/*
+ * How long one core waits for another to answer: to come online, to stop.
+ * A real core answers within microseconds; an emulated one is a host
+ * thread that a loaded host can leave unscheduled for hundreds of
+ * milliseconds (437 ms seen with 8 vCPUs on 2 host cores), so a shorter
+ * wait would report a healthy core as dead. Only a core that is really
+ * gone (masked interrupts, hung, never started) costs the whole wait.
+ */
+#define CORE_ANSWER_MS		10000
 #define PAGE_SIZE		4096
 #define CPU_SIZE		512	/* sizeof(struct cpu), for boot/start.S */
 

@@ -146,6 +146,10 @@ static void __attribute__((noreturn)) panic_end(void)
 {
 	int others = ncpu_online - 1;
 	kprintf("  other cores stopped: %d of %d\n", others - unstopped, others);
+	for (int c = 0; unstopped && c < ncpu_online; c++)
+		if (c != cpu_id() && !cpus[c].stopped)
+			kprintf("  cpu %d did not answer within %d s (interrupts masked, or hung): "
+				"it may still be running\n", c, CORE_ANSWER_MS / 1000);
 	system_stop(PANIC_STATUS);
 }
 

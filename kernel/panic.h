@@ -26,8 +26,9 @@ void system_stop(int status) __attribute__((noreturn));
 #include <stdbool.h>
 bool stop_claim(void);
 
-/* Stops every other online core (IPI_STOP); waits up to 100 ms for them.
- * Returns how many are still running (masked interrupts, wedged). */
+/* Stops every other online core (IPI_STOP); waits up to CORE_ANSWER_MS for
+ * them (kernel/config.h). Returns how many are still running (masked
+ * interrupts, wedged); cpus[c].stopped says which. */
 int stop_other_cpus(void);
 
 /* IPI_STOP handler: park this core for good, interrupts masked. */

@@ -23,8 +23,6 @@
 #include <kernel/smp.h>
 #include <sched/sched.h>
 
-#define START_TIMEOUT_NS 1000000000ull
-
 struct cpu cpus[NCPU_MAX];
 int ncpu_online = 1;
 struct boot_params boot_params;
@@ -54,7 +52,7 @@ static int start_core(int i)
 
 static bool wait_online(int id)
 {
-	uint64_t deadline = timer_count() + timer_ns_to_ticks(START_TIMEOUT_NS);
+	uint64_t deadline = timer_count() + timer_ns_to_ticks(CORE_ANSWER_MS * 1000000ull);
 	while (timer_count() < deadline)
 		if (__atomic_load_n(&cpus[id].online, __ATOMIC_ACQUIRE))
 			return true;
@@ -87,7 +85,8 @@ void smp_boot(int want)
 		if (err)
 			kprintf("smp: core %lx failed to start (PSCI error %d)\n", mpidr, err);
 		else
-			kprintf("smp: core %lx did not come online within 1 s\n", mpidr);
+			kprintf("smp: core %lx did not come online within %d s\n", mpidr,
+				CORE_ANSWER_MS / 1000);
 		boot_params.mpidr[id] = (uint64_t)BP_NONE; /* a late arrival parks */
 		dcache_clean_inval_range(&boot_params, sizeof(boot_params));
 	}

@@ -23,13 +23,25 @@ void cpu_stop_self(void)
 	park();
 }
 
+/*
+ * Only the core that won stop_claim() calls this, maybe twice (a panic
+ * stops the others before its report, then system_stop asks again): a
+ * core that did not answer the first time costs the wait once.
+ */
 int stop_other_cpus(void)
 {
+	static int asked;
 	int me = cpu_id();
+	if (asked++) {
+		int running = 0;
+		for (int c = 0; c < ncpu_online; c++)
+			running += c != me && !cpus[c].stopped;
+		return running;
+	}
 	for (int c = 0; c < ncpu_online; c++)
 		if (c != me)
 			ipi_send(c, IPI_STOP);
-	uint64_t deadline = timer_count() + timer_freq() / 10;
+	uint64_t deadline = timer_count() + timer_ns_to_ticks(CORE_ANSWER_MS * 1000000ull);
 	int running = 0;
 	for (int c = 0; c < ncpu_online; c++) {
 		while (c != me && !cpus[c].stopped && timer_count() < deadline)

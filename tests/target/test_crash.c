@@ -5,6 +5,7 @@
 #include "ktest.h"
 #include <assert.h>
 #include <gometal.h>
+#include <kernel/sysreg.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,6 +63,32 @@ CRASH(huge_frame)
 CRASH(explicit_panic)
 {
 	panic("test panic %d", 42);
+}
+
+/*
+ * A core that cannot take the stop IPI (interrupts masked for good, as a
+ * hung driver would leave it): the panic waits CORE_ANSWER_MS for it, then
+ * names it and ends the system without it.
+ */
+static volatile int masked_spinning;
+
+static void spin_masked(void *arg)
+{
+	(void)arg;
+	irq_disable();
+	masked_spinning = 1;
+	for (;;)
+		;
+}
+
+CRASH(panic_with_a_core_masked)
+{
+	go_pin();
+	go_attr_t a = {.name = "masked", .cpu = (go_cpu() + 1) % go_ncpu()};
+	go_with(&a, spin_masked, 0);
+	while (!masked_spinning)
+		go_yield();
+	panic("test panic, cpu %d masked", a.cpu);
 }
 
 CRASH(failed_assert)
@@ -176,7 +203,7 @@ CRASH(blocked_sender_sees_close)
 	go_with(&a, send_forever, c);
 	go_yield(); /* it blocks in chan_send */
 	chan_close(c);
-	go_sleep(1000000000ull);
+	go_sleep(KTEST_HANG_MS * 1000000ull); /* the sender, readied on our core, panics */
 }
 
 CRASH(close_of_closed_channel)
