@@ -143,7 +143,7 @@ static void node_done(const struct node *stack, int depth, struct dt_info *o)
 		o->mem_size = reg_size(n, parent, 0);
 	}
 	if (depth == 2 && name_is(parent->name, "cpus") && name_is(n->name, "cpu") &&
-	    o->ncpus < DT_MAX_CPUS) {
+	    o->ncpus_found++ < DT_MAX_CPUS) {
 		o->cpu_mpidr[o->ncpus] = reg_addr(n, parent, 0);
 		o->cpu_release[o->ncpus] = n->spin_table ? n->release : 0;
 		o->ncpus++;

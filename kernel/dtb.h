@@ -19,7 +19,8 @@ struct dt_info {
 	enum dt_intc intc;
 	uint64_t intc_reg[2];		/* GIC: distributor, cpu-if or redistributors */
 	uint64_t pl011;			/* first arm,pl011 node's base, 0 if none */
-	int ncpus;
+	int ncpus;			/* cpu nodes recorded below */
+	int ncpus_found;		/* cpu nodes in the blob, also past DT_MAX_CPUS */
 	uint64_t cpu_mpidr[DT_MAX_CPUS];
 	uint64_t cpu_release[DT_MAX_CPUS]; /* spin-table cpu-release-addr, 0 if psci */
 };

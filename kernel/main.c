@@ -36,6 +36,17 @@ static const char *start_method(void)
 	}
 }
 
+/* When the machine has, and maxcpus= asks for, more cores than the kernel
+ * can run (NCPU_MAX), says so: the cores past it stay off. */
+static void report_core_limit(int want)
+{
+	int found = plat.ncpus_found > plat.ncpus ? plat.ncpus_found : plat.ncpus;
+	int asked = want < found ? want : found;
+	if (asked > NCPU_MAX)
+		kprintf("smp: %d cores asked for and present, but this kernel runs at most %d "
+			"(NCPU_MAX, kernel/config.h)\n", asked, NCPU_MAX);
+}
+
 void kernel_main(uint64_t dtb, uint64_t entry_el)
 {
 	platform_init(dtb);
@@ -56,6 +67,7 @@ void kernel_main(uint64_t dtb, uint64_t entry_el)
 
 	int want = (int)cmdline_int("maxcpus", NCPU_MAX);
 	smp_boot(want < 1 ? 1 : want > NCPU_MAX ? NCPU_MAX : want);
+	report_core_limit(want);
 	kprintf("cpus online: %d\n", ncpu_online);
 	irq_enable();
 

@@ -37,6 +37,7 @@ static void apply_dtb(const struct dt_info *dt)
 	if (dt->ncpus) {
 		int n = dt->ncpus < NCPU_MAX ? dt->ncpus : NCPU_MAX;
 		plat.ncpus = n;
+		plat.ncpus_found = dt->ncpus_found;
 		for (int i = 0; i < n; i++) {
 			plat.cpu_mpidr[i] = dt->cpu_mpidr[i];
 			plat.cpu_release[i] = dt->cpu_release[i];

@@ -33,7 +33,8 @@ struct platform {
 	uint64_t intc_base[2];		/* GICD + GICC/GICR, or the BCM2836 local block */
 
 	enum cpu_start cpu_start;
-	int ncpus;			/* cores the machine has */
+	int ncpus;			/* cores the machine has, up to NCPU_MAX */
+	int ncpus_found;		/* cores it describes, also past NCPU_MAX */
 	uint64_t cpu_mpidr[NCPU_MAX];
 	uint64_t cpu_release[NCPU_MAX];	/* spin-table release addresses */
 	bool psci;			/* PSCI present (SYSTEM_OFF as exit fallback) */
