@@ -35,13 +35,24 @@ ifeq ($(shell [ "$(QUANTUM_US)" -ge 0 ] 2>/dev/null && echo ok),)
 $(error QUANTUM_US=$(QUANTUM_US): a number of microseconds, 0 for no preemption)
 endif
 endif
+ifeq ($(shell [ "$(SMP)" -ge 1 ] 2>/dev/null && echo ok),)
+$(error SMP=$(SMP): a number of cores, 1 or more)
+endif
 VARIANT := $(if $(QUANTUM_US),-q$(QUANTUM_US))$(if $(filter lazy,$(FPSAVE)),-fplazy)
 KDEFS   := $(if $(QUANTUM_US),-DQUANTUM_US=$(QUANTUM_US)) $(if $(filter lazy,$(FPSAVE)),-DFPSAVE_LAZY)
 
 comma := ,
 .DELETE_ON_ERROR:
 ROOT  := $(abspath .)
+ifeq ($(wildcard boards/$(BOARD)/board.mk),)
+$(error BOARD=$(BOARD): no such board (virt, rpi3, rpi4, rpi5))
+endif
+# The kernel's limit on cores (kernel/config.h); a board.mk may use it.
+NCPU_MAX := $(shell sed -n 's/^\#define NCPU_MAX[[:space:]]*\([0-9]*\).*/\1/p' kernel/config.h)
 include boards/$(BOARD)/board.mk
+ifeq ($(shell [ "$(SMP)" -le "$(SMP_MAX)" ] && echo ok),)
+$(error SMP=$(SMP): BOARD=$(BOARD)$(if $(GIC), GIC=$(GIC)) runs at most $(SMP_MAX) cores ($(SMP_MAX_WHY)))
+endif
 
 Q := $(if $(filter 1,$(V)),,@)
 CROSS   := aarch64-linux-gnu-
@@ -59,6 +70,12 @@ LIBC    := $(NEWLIB)/lib/libc.a
 APP_DIR  := $(abspath $(APP))
 APP_NAME := $(notdir $(APP_DIR))
 APP_SRCS := $(wildcard $(APP_DIR)/*.c)
+ifeq ($(wildcard $(APP_DIR)/.),)
+$(error APP=$(APP): no such directory ($(APP_DIR)))
+endif
+ifeq ($(APP_SRCS),)
+$(error APP=$(APP): no .c files in $(APP_DIR))
+endif
 OUT      := $(B)/$(APP_NAME)
 TEST_APP := $(filter $(ROOT)/tests/% $(ROOT)/bench,$(APP_DIR))
 ELF      := $(OUT)/kernel.elf
@@ -141,9 +158,6 @@ $(IMG): $(ELF)
 	$(Q)$(OBJCOPY) -O binary $< $@
 
 image: $(IMG)
-ifeq ($(APP_SRCS),)
-	$(error APP=$(APP): no .c files in $(APP_DIR))
-endif
 
 # The QEMU command line for this board; tests/run.py reads the same.
 QEMU_CMD = $(QEMU) $(QEMU_ARGS) -kernel $(IMG) \

@@ -4,5 +4,6 @@ BOARD_CPU    := cortex-a53
 LOAD_ADDR    := 0x80000
 IMAGE_NAME   := kernel8.img
 SMP_MAX      := 4
+SMP_MAX_WHY  := the board has 4 Cortex-A53 cores
 QEMU_MACHINE := raspi3b
 QEMU_ARGS    := -M raspi3b

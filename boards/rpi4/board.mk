@@ -5,5 +5,6 @@ BOARD_CPU    := cortex-a72
 LOAD_ADDR    := 0x80000
 IMAGE_NAME   := kernel8.img
 SMP_MAX      := 4
+SMP_MAX_WHY  := the board has 4 Cortex-A72 cores
 QEMU_MACHINE := raspi4b
 QEMU_ARGS    := -M raspi4b

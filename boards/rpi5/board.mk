@@ -4,5 +4,6 @@ BOARD_CPU    := cortex-a76
 LOAD_ADDR    := 0x80000
 IMAGE_NAME   := kernel_2712.img
 SMP_MAX      := 4
+SMP_MAX_WHY  := the board has 4 Cortex-A76 cores
 QEMU_MACHINE :=
 QEMU_ARGS    :=
