@@ -2,8 +2,14 @@
  * chainboot: sends a kernel to the resident chainloader (chainload/) over
  * a serial line, then shows what the board prints.
  *
- *   chainboot PORT IMAGE        PORT: a serial device (/dev/ttyUSB0), or a
- *                               Unix socket (QEMU's -serial unix:...)
+ *   chainboot PORT IMAGE [--wait=S]
+ *                               PORT: a serial device (/dev/ttyUSB0), or a
+ *                               Unix socket (QEMU's -serial unix:...);
+ *                               S: seconds to wait for the loader's first
+ *                               answer (default 5: a powered board answers
+ *                               at once; make test gives QEMU on a loaded
+ *                               host longer), and at least as long for its
+ *                               answer after the transfer
  *
  * Exits 0 when the line closes after a successful transfer (QEMU ended),
  * 1 on any error, with a message saying which: no such port, no answer
@@ -125,9 +131,18 @@ static char answer(int fd, double secs, const char *nudge)
 
 int main(int argc, char **argv)
 {
-	int corrupt = argc == 4 && !strcmp(argv[3], "--corrupt-for-test");
-	if (argc != 3 && !corrupt) {
-		fprintf(stderr, "usage: chainboot PORT IMAGE\n");
+	int corrupt = 0, bad = argc < 3;
+	double wait = 5;
+	for (int i = 3; i < argc; i++) {
+		char *end = "";
+		if (!strcmp(argv[i], "--corrupt-for-test"))
+			corrupt = 1;
+		else if (strncmp(argv[i], "--wait=", 7) || (wait = strtod(argv[i] + 7, &end)) <= 0 ||
+			 *end)
+			bad = 1;
+	}
+	if (bad) {
+		fprintf(stderr, "usage: chainboot PORT IMAGE [--wait=SECONDS]\n");
 		return 1;
 	}
 	port = argv[1];
@@ -141,16 +156,19 @@ int main(int argc, char **argv)
 		die("%s: empty, or larger than 64 MiB", argv[2]);
 
 	int fd = open_port(port);
-	if (answer(fd, 5, "GMCB") != 'O')
-		die("%s: no answer from a chainloader within 5 s (a card made with "
-		    "`make sdimage CHAINLOADER=1`, the board powered on?)", port);
+	if (answer(fd, wait, "GMCB") != 'O') {
+		fprintf(stderr, "chainboot: %s: no answer from a chainloader within %g s (a card made "
+			"with `make sdimage CHAINLOADER=1`, the board powered on?)\n", port, wait);
+		return 1;
+	}
 	uint32_t hdr[2] = {(uint32_t)n, crc32(img, n)};
 	if (corrupt)
 		img[n / 2] ^= 0x5a;
 	fprintf(stderr, "chainboot: sending %s (%zu bytes) to %s\n", argv[2], n, port);
 	put(fd, hdr, sizeof(hdr));
 	put(fd, img, n);
-	char a = answer(fd, 10 + n / 5000.0, 0); /* 115200 baud: ~11 KB/s */
+	double xfer = 10 + n / 5000.0; /* 115200 baud: ~11 KB/s */
+	char a = answer(fd, xfer > wait ? xfer : wait, 0);
 	if (a == 'S')
 		die("%s: the loader refused the size (over its limit)", argv[2]);
 	if (a == 'C')

@@ -36,6 +36,17 @@ static void pl011_init(uint64_t base, uint32_t clock_hz, uint32_t baud)
 	mmio_write32(base + IMSC, 0);
 	mmio_write32(base + ICR, 0x7ff);
 	mmio_write32(base + CR, CR_UARTEN | CR_TXE | CR_RXE);
+	/*
+	 * One read of DR, whatever it returns (on the PL011 an empty FIFO's
+	 * DR is just stale data). QEMU's model (hw/char/pl011.c) stops taking
+	 * input from its chardev once its FIFO is full, and only a DR read
+	 * (qemu_chr_fe_accept_input) asks for more. Input that arrived before
+	 * this init (one byte fills the FIFO while FEN is off) and was then
+	 * dropped by the LCRH write above left it waiting for that read,
+	 * which a poller of FR.RXFE never makes: the chainloader missed every
+	 * later byte in about one boot in four.
+	 */
+	(void)mmio_read32(base + DR);
 }
 
 static void pl011_putc(uint64_t base, char c)
