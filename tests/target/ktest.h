@@ -55,6 +55,27 @@ int ktest_deadline_passed(uint64_t deadline);
 uint64_t ktest_deadline(uint64_t ms);
 
 /*
+ * Checks that judge time (a share of a core, a lateness, the order of timed
+ * events, a timeout) are of one of two kinds, and each says which:
+ *
+ *  - exact: judged only where ktest_exact_time() is true. The runner then
+ *    boots QEMU with -icount shift=0,align=off,sleep=off and the boot
+ *    argument icount=1: the guest's clock counts the guest's own
+ *    instructions (1 ns each) and all vCPUs take turns on one host thread,
+ *    so nothing the host does reaches the guest's idea of time, a run is
+ *    the same every time, and a bound can be as tight as the scheduler's
+ *    promise.
+ *  - stall-proof: holds however long the host stops any vCPU (QEMU's vCPUs
+ *    are host threads; on a loaded 2-core host one can stop for hundreds
+ *    of milliseconds while the others, and the clock, run on). Such a
+ *    check bounds earliness, never lateness; counts progress instead of
+ *    timing it; or waits for an event with KTEST_HANG_MS, a limit that
+ *    only tells a hang from a slow run.
+ */
+int ktest_exact_time(void);
+#define KTEST_HANG_MS 60000	/* >100x the longest vCPU stall seen (437 ms) */
+
+/*
  * Runs fn(arg) once on every core at once, as tasks pinned one to each
  * core and released together, and waits for all of them; returns how many
  * ran. (A core that never runs its task hangs the test: the runner's

@@ -37,6 +37,12 @@ int ktest_deadline_passed(uint64_t deadline)
 	return timer_count() >= deadline;
 }
 
+/* icount=1: the runner booted QEMU with -icount (ktest.h). */
+int ktest_exact_time(void)
+{
+	return cmdline_int("icount", 0) != 0;
+}
+
 /* expect_cpus=N from the runner, else what maxcpus= and the machine allow. */
 int ktest_expected_cpus(void)
 {

@@ -218,7 +218,12 @@ TEST(sched, global_queue_is_checked_every_61_ticks)
 		go_yield();
 }
 
-/* A burst of 10,000 tasks spawned on one core spreads over every core. */
+/*
+ * A burst of 10,000 tasks spawned on one core spreads over every core.
+ * Exact: every core runs some of them (measured under icount, 4 cores:
+ * 1999 1570 3498 2933). Stall-proof: all of them run. Without icount a
+ * core the host stops for the burst's 50-200 ms never gets to steal.
+ */
 static int ran_on[NCPU_MAX];
 
 static void busy_20us(void *arg)
@@ -248,7 +253,7 @@ TEST(sched, stealing_spreads_a_burst_over_every_core)
 	}
 	printf("\n");
 	CHECK_EQ(total, 10000);
-	for (int c = 0; c < go_ncpu(); c++)
+	for (int c = 0; ktest_exact_time() && c < go_ncpu(); c++)
 		CHECK(ran_on[c] > 0);
 }
 

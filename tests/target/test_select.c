@@ -207,8 +207,13 @@ static void flood(void *arg)
 	wg_done(&b->wg);
 }
 
-/* A select over a channel that is always ready and a go_after timer: the
- * timer still wins eventually, and not before its time. */
+/*
+ * A select over a channel that is always ready and a go_after timer: the
+ * timer still wins eventually, and not before its time (stall-proof).
+ * Exact: the channel was taken first at least once (measured under icount:
+ * 11229 times); without icount a host stall of 20 ms between go_after and
+ * the first select can leave the timer ready first.
+ */
 TEST(select, go_after_races_a_busy_channel)
 {
 	struct busy b = {.c = chan_make(sizeof(int), 1)};
@@ -230,7 +235,8 @@ TEST(select, go_after_races_a_busy_channel)
 	printf("  go_after fired after %llu us, %d busy receives first\n",
 	       (unsigned long long)(fired - t0) / 1000, busy);
 	CHECK(fired >= t0 + 20 * MS);
-	CHECK(busy > 0);
+	if (ktest_exact_time())
+		CHECK(busy > 0);
 	wg_wait(&b.wg); /* flood sees stop (it never blocks) */
 	chan_free(after);
 	chan_free(b.c);

@@ -167,7 +167,7 @@ static void low_spinner(void *arg)
 {
 	struct low *l = arg;
 	struct g *me = getg();
-	uint64_t spin_ticks = timer_ns_to_ticks(3000000000ull);
+	uint64_t spin_ticks = timer_ns_to_ticks(KTEST_HANG_MS * 1000000ull); /* a hang limit */
 	/* IRQs masked until the spin: a preemption on the way down (a short
 	 * quantum) would save its frame below us and back the page early. */
 	irq_disable();

@@ -76,7 +76,12 @@ TEST(sync, mutex_hammered_from_every_core)
  * woken waiter is not running yet; with it, the waiter gets it after
  * about 1 ms, in which greedy (holding it 100 us at a time) takes it about
  * ten times. The check counts those turns, not time: without starvation
- * mode, greedy takes it thousands of times in a row.
+ * mode, greedy takes it thousands of times in a row. Both share one core,
+ * so the count is stall-proof: on two cores, a host stall of the woken
+ * waiter's vCPU would give greedy turns that starvation mode cannot stop
+ * (the waiter is runnable, not yet back at the mutex); on one, a stall
+ * stops both and only makes the waiter's wait longer, which makes it
+ * starve sooner.
  */
 struct fair {
 	mutex_t m;
@@ -124,8 +129,8 @@ TEST(sync, mutex_starvation_mode_lets_the_waiter_in)
 {
 	struct fair f = {0};
 	wg_add(&f.wg, 2);
-	ktest_go("greedy", -1, greedy, &f);
-	ktest_go("modest", -1, modest, &f);
+	ktest_go("greedy", go_ncpu() - 1, greedy, &f);
+	ktest_go("modest", go_ncpu() - 1, modest, &f);
 	wg_wait(&f.wg);
 	CHECK_EQ(f.got, 10);
 	printf("  longest wait for the mutex: %llu us, %ld turns of the greedy task\n",
