@@ -91,7 +91,10 @@ ACFLAGS := $(COMMON) -std=gnu11 -Wall -Wextra \
 # (Test programs under tests/ see kernel headers; TEST()s keep file order.)
 LDFLAGS := -nostdlib -nostartfiles -static -no-pie -Wl,--gc-sections -Wl,-z,max-page-size=4096 \
 	   -Wl,--build-id=none
-LIBS    := -Wl,--start-group $(LIBC) $(NEWLIB)/lib/libm.a $(shell $(CC) -print-libgcc-file-name 2>/dev/null) -Wl,--end-group
+# -lgcc, not $(shell $(CC) -print-libgcc-file-name): the driver finds libgcc.a
+# even with -nostdlib, and nothing here may ask $(CC) at parse time, when
+# the deps step may not have installed it yet (a fresh machine's first run).
+LIBS    := -Wl,--start-group $(LIBC) $(NEWLIB)/lib/libm.a -lgcc -Wl,--end-group
 
 .PHONY: all image run debug gdb openocd no-emulator sd-files sdimage install chainloader chainboot test bench deps clean distclean host-test print-qemu print-openocd-cfg
 all: image
