@@ -3,6 +3,7 @@
 #   make run   [BOARD=virt|rpi3|rpi4] (rpi5: make image only) [SMP=N] [APP=dir] [GIC=3] [EL2=1] [TRACE=ms] [ARGS="k=v ..."]
 #              [QUANTUM_US=us] [FPSAVE=eager|lazy]
 #   make test  every on-target suite on every board and SMP setting, host tests
+#   make test-fresh   make run and make test in a minimal Debian 12 root, as a new user would (root only)
 #   make bench [RUNS=n]       benchmarks beside Go: table, build/bench/results.json, plots, BENCHMARKS.md
 #   make bench BOARD=rpi3|rpi4|rpi5   the same benchmark for a Pi, reading the cycle counter
 #   make bench-baseline BASELINE_REASON="..."   new bench/baseline.json (make test holds counts to it)
@@ -270,6 +271,14 @@ test: | deps
 	$(Q)$(MAKE) --no-print-directory BOARD=rpi4 APP=bench image
 	$(Q)$(MAKE) --no-print-directory host-test
 	$(Q)python3 tests/run.py --build $(BUILD) --host $(BUILD)/host/results.txt
+
+# The README's promise, checked (tools/test-fresh.sh): a minimal Debian 12
+# root (debootstrap, cached in build/fresh/base) plus make and git, a clone
+# of HEAD in it, then make run and make test there, first try. Root only.
+.PHONY: test-fresh
+test-fresh:
+	$(Q)bash tools/deps.sh fresh
+	$(Q)bash tools/test-fresh.sh
 
 # Benchmarks (tools/bench.py): -icount instruction counts, then rounds of
 # plain-TCG wall time alternating with the Go peer under qemu-user.
