@@ -174,8 +174,13 @@ check() { # name log status ok
 		echo "PASS $1 ($5)"
 		passed=$((passed + 1))
 	else
-		echo "FAIL $1 ($5, exit status $3; log: $2), its last lines:"
-		tail -n 30 "$2" | sed 's/^/    /'
+		echo "FAIL $1 ($5, exit status $3; log: $2)"
+		if grep -q '^FAIL' "$2"; then
+			echo "  its FAIL lines:"
+			grep '^FAIL' "$2" | head -n 20 | cut -c1-200 | sed 's/^/    /'
+		fi
+		echo "  its last lines:"
+		tail -n 20 "$2" | sed 's/^/    /'
 		failed=$((failed + 1))
 	fi
 }
