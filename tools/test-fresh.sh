@@ -17,11 +17,12 @@
 # build/fresh/*.log; a failed run's root stays for inspection (unmounted)
 # until the next run.
 #
-# Mounts: the script re-runs itself in a private mount namespace (unshare),
-# so the host never sees the bind mounts and they vanish with the last
-# process in it even if this script is killed outright. It still unmounts
-# everything itself on exit, Ctrl-C or TERM (after stopping what it
-# started in the chroot), and deletes a root only once nothing is mounted
+# Mounts and processes: the script re-runs itself as the first process of
+# new mount and PID namespaces (unshare), so the host never sees the bind
+# mounts, and if the script is killed outright (even SIGKILL) the kernel
+# ends everything it started and the mounts go with the namespace. It
+# still stops what it started in the chroot and unmounts everything itself
+# on exit, Ctrl-C or TERM, and deletes a root only once nothing is mounted
 # below it, with rm --one-file-system.
 set -eu
 
@@ -30,7 +31,8 @@ die() { echo "test-fresh: $*" >&2; exit 1; }
 [ "$(id -u)" -eq 0 ] || die "needs root (debootstrap, mount, chroot): sudo make test-fresh"
 if [ -z "${GOMETAL_FRESH_NS:-}" ]; then
 	export GOMETAL_FRESH_NS=1
-	exec unshare --mount --propagation private bash "$0" "$@"
+	exec unshare --mount --propagation private --pid --fork --kill-child --mount-proc \
+		bash "$0" "$@"
 fi
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -160,11 +162,13 @@ head=$(git -C "$top" rev-parse HEAD)
 dirty=$(git -C "$top" status --porcelain --untracked-files=no | wc -l)
 echo "test-fresh: testing commit $(git -C "$top" log -1 --format='%h %s' | cut -c1-72)"
 [ "$dirty" -eq 0 ] || echo "test-fresh: ($dirty uncommitted change(s) in the work tree are not tested)"
+t=$(date +%s)
 safe_rm "$root"
 cp -a "$base" "$root"
 git clone -q --no-hardlinks --no-checkout "$top" "$root$src"
 git -C "$root$src" checkout -q --detach "$head"
 mount_in "$root"
+echo "test-fresh: $root ready ($(secs "$t"))"
 
 # 3. The README's two commands, once each.
 passed=0
