@@ -98,7 +98,9 @@ mount_in() {
 		mount --bind "/$d" "$1/$d"
 		mount --make-private "$1/$d"
 	done
-	cp /etc/resolv.conf "$1/etc/resolv.conf" 2>/dev/null || true
+	# (removed first: a symlink there would lead cp out of the root)
+	rm -f "$1/etc/resolv.conf"
+	cp -L /etc/resolv.conf "$1/etc/resolv.conf" 2>/dev/null || true
 }
 
 # Runs a shell command in chroot $1 with a clean environment (nothing
