@@ -3,6 +3,7 @@
 #   make run   [BOARD=virt|rpi3|rpi4] (rpi5: make image only) [SMP=N] [APP=dir] [GIC=3] [EL2=1] [TRACE=ms] [ARGS="k=v ..."]
 #              [QUANTUM_US=us] [FPSAVE=eager|lazy]
 #   make test  every on-target suite on every board and SMP setting, host tests
+#   make test-fresh   make run and make test in a minimal Debian 12 root, as a new user would (root only)
 #   make bench [RUNS=n]       benchmarks beside Go: table, build/bench/results.json, plots, BENCHMARKS.md
 #   make bench BOARD=rpi3|rpi4|rpi5   the same benchmark for a Pi, reading the cycle counter
 #   make bench-baseline BASELINE_REASON="..."   new bench/baseline.json (make test holds counts to it)
@@ -108,7 +109,10 @@ ACFLAGS := $(COMMON) -std=gnu11 -Wall -Wextra \
 # (Test programs under tests/ see kernel headers; TEST()s keep file order.)
 LDFLAGS := -nostdlib -nostartfiles -static -no-pie -Wl,--gc-sections -Wl,-z,max-page-size=4096 \
 	   -Wl,--build-id=none
-LIBS    := -Wl,--start-group $(LIBC) $(NEWLIB)/lib/libm.a $(shell $(CC) -print-libgcc-file-name 2>/dev/null) -Wl,--end-group
+# -lgcc, not $(shell $(CC) -print-libgcc-file-name): the driver finds libgcc.a
+# even with -nostdlib, and nothing here may ask $(CC) at parse time, when
+# the deps step may not have installed it yet (a fresh machine's first run).
+LIBS    := -Wl,--start-group $(LIBC) $(NEWLIB)/lib/libm.a -lgcc -Wl,--end-group
 
 .PHONY: all image run debug gdb openocd no-emulator sd-files sdimage install chainloader chainboot test bench deps clean distclean host-test print-qemu print-openocd-cfg
 all: image
@@ -281,6 +285,14 @@ test: | deps
 	$(Q)$(MAKE) --no-print-directory BOARD=rpi4 APP=bench image
 	$(Q)$(MAKE) --no-print-directory host-test
 	$(Q)python3 tests/run.py --build $(BUILD) --host $(BUILD)/host/results.txt
+
+# The README's promise, checked (tools/test-fresh.sh): a minimal Debian 12
+# root (debootstrap, cached in build/fresh/base) plus make and git, a clone
+# of HEAD in it, then make run and make test there, first try. Root only.
+.PHONY: test-fresh
+test-fresh:
+	$(Q)bash tools/deps.sh fresh
+	$(Q)bash tools/test-fresh.sh
 
 # Benchmarks (tools/bench.py): -icount instruction counts, then rounds of
 # plain-TCG wall time alternating with the Go peer under qemu-user.

@@ -10,7 +10,18 @@
 # `deps.sh bench` also installs what `make bench` needs: Go and qemu-user
 # for the Go peer (both from backports on bookworm, so that qemu-user is the
 # same QEMU as qemu-system) and gnuplot for the plots.
+#
+# `deps.sh fresh` installs only what `make test-fresh` needs on this
+# machine (tools/test-fresh.sh): debootstrap and Debian's archive keyring.
+# That test builds nothing here; it runs this script, in its plain form,
+# inside a minimal Debian root.
+#
+# The plain form assumes no more than a minimal Debian 12 (debootstrap
+# --variant=minbase) with make and git: it also installs the host C
+# compiler and headers (tests/host, tools/chainboot.c), xz (newlib's
+# tarball is .tar.xz) and python3, all without Recommends.
 set -eu
+mode=${1:-}
 
 QEMU_MIN_MAJOR=9
 need=()        # packages to install from the default suite
@@ -23,22 +34,30 @@ qemu_major() {
 		sed -n 's/.*version \([0-9]*\)\..*/\1/p' | head -n1
 }
 
-have aarch64-linux-gnu-gcc || need+=(gcc-aarch64-linux-gnu)
-have aarch64-linux-gnu-objcopy || need+=(binutils-aarch64-linux-gnu)
-have gdb-multiarch || need+=(gdb-multiarch)
-have openocd || need+=(openocd)
-ls /usr/src/newlib/newlib-*.tar.* >/dev/null 2>&1 || need+=(newlib-source)
-have python3 || need+=(python3)
-have mcopy || need+=(mtools)                     # make sdimage
-[ -x /usr/sbin/mkfs.fat ] || [ -x /sbin/mkfs.fat ] || need+=(dosfstools)
-major=$(qemu_major)
-if [ -z "$major" ] || [ "$major" -lt "$QEMU_MIN_MAJOR" ]; then
-	need_bpo+=(qemu-system-arm qemu-system-data)
-fi
-if [ "${1:-}" = bench ]; then
-	have go || need_bpo+=(golang-go)
-	have qemu-aarch64 || need_bpo+=(qemu-user)
-	have gnuplot || need+=(gnuplot-nox)
+if [ "$mode" = fresh ]; then
+	[ -x /usr/sbin/debootstrap ] || need+=(debootstrap)
+	[ -f /usr/share/keyrings/debian-archive-keyring.gpg ] || need+=(debian-archive-keyring)
+else
+	have aarch64-linux-gnu-gcc || need+=(gcc-aarch64-linux-gnu)
+	have aarch64-linux-gnu-objcopy || need+=(binutils-aarch64-linux-gnu)
+	have gdb-multiarch || need+=(gdb-multiarch)
+	have openocd || need+=(openocd)
+	ls /usr/src/newlib/newlib-*.tar.* >/dev/null 2>&1 || need+=(newlib-source)
+	have python3 || need+=(python3)
+	have xz || need+=(xz-utils)                      # newlib's .tar.xz
+	have gcc || need+=(gcc)                          # tests/host, tools/chainboot.c
+	[ -f /usr/include/stdio.h ] || need+=(libc6-dev) # (gcc only recommends it)
+	have mcopy || need+=(mtools)                     # make sdimage
+	[ -x /usr/sbin/mkfs.fat ] || [ -x /sbin/mkfs.fat ] || need+=(dosfstools)
+	major=$(qemu_major)
+	if [ -z "$major" ] || [ "$major" -lt "$QEMU_MIN_MAJOR" ]; then
+		need_bpo+=(qemu-system-arm qemu-system-data)
+	fi
+	if [ "$mode" = bench ]; then
+		have go || need_bpo+=(golang-go)
+		have qemu-aarch64 || need_bpo+=(qemu-user)
+		have gnuplot || need+=(gnuplot-nox)
+	fi
 fi
 
 [ ${#need[@]} -eq 0 ] && [ ${#need_bpo[@]} -eq 0 ] && exit 0
@@ -66,7 +85,7 @@ install_cmd="apt-get update && apt-get install -y ${need[*]:-}"
 if [ "$(id -u)" -ne 0 ]; then
 	echo "gometal: missing build dependencies: ${need[*]:-} ${need_bpo[*]:-}" >&2
 	echo "gometal: install them as root with:" >&2
-	echo "  sudo bash $(cd "$(dirname "$0")" && pwd)/deps.sh ${1:-}" >&2
+	echo "  sudo bash $(cd "$(dirname "$0")" && pwd)/deps.sh $mode" >&2
 	if [ -n "$bpo_cmd" ] && [ ! -f "$bpo_file" ]; then
 		echo "gometal: (which adds $bpo_file, the bookworm-backports suite of your own mirror, then runs: $install_cmd)" >&2
 	else
@@ -93,6 +112,7 @@ apt-get update -qq
 if [ ${#need_bpo[@]} -gt 0 ]; then
 	apt-get install -y -qq --no-install-recommends -t bookworm-backports "${need_bpo[@]}" >/dev/null
 fi
+[ "$mode" = fresh ] && exit 0
 major=$(qemu_major)
 if [ -z "$major" ] || [ "$major" -lt "$QEMU_MIN_MAJOR" ]; then
 	echo "gometal: qemu-system-aarch64 is ${major:-absent}; need $QEMU_MIN_MAJOR or later" >&2
