@@ -3,7 +3,8 @@
  * over the serial line from tools/chainboot.c and runs it, so a new build
  * needs no card swap. Protocol (all integers little-endian):
  *
- *   host   -> "GMCB" (repeated until answered)
+ *   host   -> "GMCB" (repeated every 200 ms until answered; repeats that
+ *             were in flight when the loader answered are skipped)
  *   loader -> "GMOK"
  *   host   -> size (u32), crc32 (u32), then size bytes
  *   loader -> "GMOK" once it is in place and the CRC matches, then jumps;
@@ -58,6 +59,21 @@ static void wait_magic(void)
 	}
 }
 
+/*
+ * The first word after our "GMOK": the size, past any more "GMCB"s. The
+ * host nudges every 200 ms until it sees the answer, so on a slow line (a
+ * loaded host running QEMU, a USB-serial adapter's latency) one or more
+ * nudges are already on their way behind the one we answered. A size that
+ * reads "GMCB" (0x42434d47, 1.1 GB) is never a real one.
+ */
+static uint32_t next_word(void)
+{
+	uint32_t w;
+	while ((w = get32()) == ('G' | 'M' << 8 | 'C' << 16 | (uint32_t)'B' << 24))
+		;
+	return w;
+}
+
 uint64_t loader_main(uint64_t dtb)
 {
 	(void)dtb;
@@ -66,7 +82,7 @@ uint64_t loader_main(uint64_t dtb)
 	for (;;) {
 		wait_magic();
 		puts_("GMOK");
-		uint32_t size = get32(), crc = get32();
+		uint32_t size = next_word(), crc = get32();
 		if (size == 0 || size > LOAD_MAX) {
 			puts_("GMSZ");
 			continue;

@@ -402,6 +402,12 @@ def run_chainboot(t, build, board):
         t.fail(name, f"chainboot exited {st}, QEMU {q}", out)
     else:
         t.ok(name, f"  (QEMU exited {q}, as the pushed kernel asked)")
+    name = f"{board} chainboot: nudges still in flight when the loader answers are skipped"
+    q, st, out = chainboot_session(build, board, kernel, ["--slow-line-for-test"])
+    if st != 0 or q != 3 or not re.search(r"^exiting with status 3$", out, re.M):
+        t.fail(name, f"chainboot exited {st}, QEMU {q}", out)
+    else:
+        t.ok(name)
     name = f"{board} chainboot: a corrupted transfer is refused"
     q, st, out = chainboot_session(build, board, kernel, ["--corrupt-for-test"])
     if st != 1 or "arrived corrupted (CRC mismatch)" not in out:

@@ -14,7 +14,9 @@
  * Exits 0 when the line closes after a successful transfer (QEMU ended),
  * 1 on any error, with a message saying which: no such port, no answer
  * from a loader, a kernel too large, a corrupted transfer. The protocol is
- * described in chainload/loader.c. --corrupt-for-test sends one wrong byte
+ * described in chainload/loader.c. --slow-line-for-test sends two more
+ * nudges after the loader's answer, as a slow line delivers those that were
+ * in flight when it answered. --corrupt-for-test sends one wrong byte
  * (the CRC of the right ones): the loader must refuse it.
  */
 #include <chainload/crc32.h>
@@ -131,12 +133,14 @@ static char answer(int fd, double secs, const char *nudge)
 
 int main(int argc, char **argv)
 {
-	int corrupt = 0, bad = argc < 3;
+	int corrupt = 0, slow = 0, bad = argc < 3;
 	double wait = 5;
 	for (int i = 3; i < argc; i++) {
 		char *end = "";
 		if (!strcmp(argv[i], "--corrupt-for-test"))
 			corrupt = 1;
+		else if (!strcmp(argv[i], "--slow-line-for-test"))
+			slow = 1;
 		else if (strncmp(argv[i], "--wait=", 7) || (wait = strtod(argv[i] + 7, &end)) <= 0 ||
 			 *end)
 			bad = 1;
@@ -161,6 +165,8 @@ int main(int argc, char **argv)
 			"with `make sdimage CHAINLOADER=1`, the board powered on?)\n", port, wait);
 		return 1;
 	}
+	if (slow) /* two nudges that were still in flight when the answer came */
+		put(fd, "GMCBGMCB", 8);
 	uint32_t hdr[2] = {(uint32_t)n, crc32(img, n)};
 	if (corrupt)
 		img[n / 2] ^= 0x5a;
