@@ -11,6 +11,7 @@
  * it, and tests/run.py checks what it printed and the exit status.
  */
 #pragma once
+#include <stdbool.h>
 #include <stdint.h>
 
 struct ktest {
@@ -93,6 +94,9 @@ long ktest_go(const char *name, int cpu, void (*fn)(void *), void *arg);
 /* Task id's state (enum gstate in sched/sched.h; G_DEAD once it is gone)
  * and, if waitreason is not NULL, why it waits ("" unless waiting). */
 int ktest_task_state(long id, const char **waitreason);
+/* Waits for *count to reach n, sleeping 1 ms at a time; false after
+ * KTEST_HANG_MS (a hang). */
+bool ktest_wait_count(volatile int *count, int n);
 /* Yields until task id is parked: with a short quantum, a pinned task may
  * be preempted before it blocks, so yielding once is not enough. */
 void ktest_wait_blocked(long id);

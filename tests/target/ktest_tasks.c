@@ -36,3 +36,14 @@ void ktest_wait_blocked(long id)
 	while (ktest_task_state(id, 0) != G_WAITING)
 		go_yield();
 }
+
+bool ktest_wait_count(volatile int *count, int n)
+{
+	uint64_t end = ktest_deadline(KTEST_HANG_MS);
+	while (*count < n)
+		if (ktest_deadline_passed(end))
+			return false;
+		else
+			go_sleep(1000000 /* 1 ms */);
+	return true;
+}
