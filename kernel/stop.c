@@ -32,22 +32,19 @@ int stop_other_cpus(void)
 {
 	static int asked;
 	int me = cpu_id();
-	if (asked++) {
-		int running = 0;
+	if (!asked++) {
 		for (int c = 0; c < ncpu_online; c++)
-			running += c != me && !cpus[c].stopped;
-		return running;
+			if (c != me)
+				ipi_send(c, IPI_STOP);
+		uint64_t deadline =
+			timer_count() + timer_ns_to_ticks(CORE_ANSWER_MS * 1000000ull);
+		for (int c = 0; c < ncpu_online; c++)
+			while (c != me && !cpus[c].stopped && timer_count() < deadline)
+				cpu_relax();
 	}
-	for (int c = 0; c < ncpu_online; c++)
-		if (c != me)
-			ipi_send(c, IPI_STOP);
-	uint64_t deadline = timer_count() + timer_ns_to_ticks(CORE_ANSWER_MS * 1000000ull);
 	int running = 0;
-	for (int c = 0; c < ncpu_online; c++) {
-		while (c != me && !cpus[c].stopped && timer_count() < deadline)
-			cpu_relax();
+	for (int c = 0; c < ncpu_online; c++)
 		running += c != me && !cpus[c].stopped;
-	}
 	return running;
 }
 
