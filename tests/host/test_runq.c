@@ -8,7 +8,9 @@
 #include "check.h"
 #include <pthread.h>
 #include <sched/runq.h>
+#include <sched.h>
 #include <stdlib.h>
+#include <time.h>
 
 #define THREADS 4
 #define TASKS 1000000
@@ -72,25 +74,67 @@ static void consume(int me, unsigned *seed)
 		take(g);
 }
 
+/* Thread 0 puts n tasks, taking none, keeping runnext free or not. */
+static void produce(int n, int *produced, unsigned *seed, bool use_next)
+{
+	struct runq_spill spill;
+	for (int i = 0; i < n; i++) {
+		struct g *g = &tasks[(*produced)++];
+		unsigned how = use_next ? rand_r(seed) % 6 : 5;
+		/* ready_put's way: runnext if empty, else as put(next) */
+		if (how == 0 && runq_put_next_if_empty(&q[0], g))
+			continue;
+		if (!runq_put(&q[0], g, how < 2, &spill))
+			spill_to_global(&spill);
+	}
+}
+
+/*
+ * Thread 0 offers the last HOLD tasks only when all others are taken, and
+ * then takes none itself until the thieves have emptied its queue: the run
+ * steals whatever the host's scheduling (a loaded host once gave a run with
+ * no steal at all). Stall-proof: it waits for progress, not for a time;
+ * HANG_S only turns a broken steal into a failure instead of a hang.
+ */
+#define HOLD 64
+#define HANG_S 60
+static bool thieves_emptied_q0;
+
+static void offer_to_thieves(int *produced, unsigned *seed)
+{
+	while (__atomic_load_n(&consumed, __ATOMIC_RELAXED) < TASKS - HOLD)
+		consume(0, seed);
+	produce(HOLD, produced, seed, false);
+	time_t end = time(NULL) + HANG_S;
+	while (!runq_empty(&q[0]) && time(NULL) < end)
+		sched_yield();
+	thieves_emptied_q0 = runq_empty(&q[0]);
+}
+
+static int started;	/* atomic: thread 0 has overfilled its ring */
+
 static void *worker(void *arg)
 {
 	int me = (int)(long)arg;
 	unsigned seed = (unsigned)me * 7919u + 1;
-	struct runq_spill spill;
 	int produced = 0;
+	if (me == 0) {
+		/* One more than the ring holds before anyone takes: a spill
+		 * every run, whatever the host's scheduling. */
+		produce(RUNQ_SIZE + 1, &produced, &seed, false);
+		__atomic_store_n(&started, 1, __ATOMIC_RELEASE);
+	}
+	while (!__atomic_load_n(&started, __ATOMIC_ACQUIRE))
+		sched_yield();
 	while (__atomic_load_n(&consumed, __ATOMIC_RELAXED) < TASKS) {
-		if (me == 0 && produced < TASKS) {
+		if (me == 0 && produced < TASKS - HOLD) {
 			/* Bursts of puts, so the ring fills and spills too. */
 			int burst = (int)(rand_r(&seed) % 300);
-			for (int i = 0; i < burst && produced < TASKS; i++) {
-				struct g *g = &tasks[produced++];
-				unsigned how = rand_r(&seed) % 6;
-				/* ready_put's way: runnext if empty, else as put(next) */
-				if (how == 0 && runq_put_next_if_empty(&q[0], g))
-					continue;
-				if (!runq_put(&q[0], g, how < 2, &spill))
-					spill_to_global(&spill);
-			}
+			if (burst > TASKS - HOLD - produced)
+				burst = TASKS - HOLD - produced;
+			produce(burst, &produced, &seed, true);
+		} else if (me == 0 && produced < TASKS) {
+			offer_to_thieves(&produced, &seed);
 		}
 		consume(me, &seed);
 	}
@@ -115,6 +159,7 @@ static void runq_every_task_taken_exactly_once(void)
 	       spills, bad);
 	CHECK(bad == 0);
 	CHECK(consumed == TASKS);
+	CHECK(thieves_emptied_q0);
 	CHECK(steals > 0 && spills > 0);
 	for (int i = 0; i < THREADS; i++)
 		CHECK(runq_empty(&q[i]));
