@@ -9,7 +9,7 @@
  * scale=PERCENT shrinks the iteration counts (the quick pass of `make test`).
  */
 #include "bench.h"
-#include <drivers/timer/generic_timer.h>
+#include <kernel/generic_timer.h>
 #include <kernel/cmdline.h>
 #include <gometal.h>
 #include <stdio.h>

@@ -11,7 +11,7 @@
  * Every loop here is the same loop as bench/go/ops.go: keep them in step.
  */
 #include "bench.h"
-#include <drivers/timer/generic_timer.h>
+#include <kernel/generic_timer.h>
 #include <gometal.h>
 #include <sched/runq.h>
 #include <sched/sched.h>

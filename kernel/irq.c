@@ -6,7 +6,7 @@
  * preempt that task (sched/preempt.c); boot/vectors.S then switches.
  */
 #include <drivers/irq/irqchip.h>
-#include <drivers/timer/generic_timer.h>
+#include <kernel/generic_timer.h>
 #include <kernel/frame.h>
 #include <kernel/ipi.h>
 #include <kernel/percpu.h>

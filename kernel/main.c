@@ -6,7 +6,7 @@
  */
 #include <boot/mmu.h>
 #include <drivers/irq/irqchip.h>
-#include <drivers/timer/generic_timer.h>
+#include <kernel/generic_timer.h>
 #include <kernel/cmdline.h>
 #include <kernel/percpu.h>
 #include <kernel/platform.h>

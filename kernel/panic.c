@@ -4,7 +4,7 @@
  * PANIC_STATUS. Everything here uses kprintf, never newlib, and takes no
  * lock but the console's (forced open once the other cores are stopped).
  */
-#include <drivers/semihost/semihost.h>
+#include <kernel/semihost.h>
 #include <kernel/frame.h>
 #include <kernel/panic.h>
 #include <kernel/percpu.h>

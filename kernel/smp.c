@@ -13,8 +13,8 @@
 #include <boot/bootparams.h>
 #include <boot/mmu.h>
 #include <drivers/irq/irqchip.h>
-#include <drivers/smp/smp.h>
-#include <drivers/timer/generic_timer.h>
+#include <kernel/cpu_start.h>
+#include <kernel/generic_timer.h>
 #include <kernel/cmdline.h>
 #include <kernel/percpu.h>
 #include <kernel/platform.h>

@@ -4,9 +4,9 @@
  * tries meanwhile just parks.
  */
 #include <boot/mmu.h>
-#include <drivers/semihost/semihost.h>
-#include <drivers/smp/smp.h>
-#include <drivers/timer/generic_timer.h>
+#include <kernel/semihost.h>
+#include <kernel/cpu_start.h>
+#include <kernel/generic_timer.h>
 #include <kernel/ipi.h>
 #include <kernel/panic.h>
 #include <kernel/percpu.h>

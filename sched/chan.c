@@ -17,7 +17,7 @@
  * woken side runs next on the waker's core (go_ready puts it on runnext).
  */
 #include <gometal.h>
-#include <drivers/timer/generic_timer.h>
+#include <kernel/generic_timer.h>
 #include <kernel/panic.h>
 #include <sched/chan.h>
 #include <sched/timer.h>

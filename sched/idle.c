@@ -25,7 +25,7 @@
  * core takes itself off the idle list and runs it. The program is
  * deadlocked only if no live (non-daemon) timer is queued anywhere either.
  */
-#include <drivers/timer/generic_timer.h>
+#include <kernel/generic_timer.h>
 #include <kernel/ipi.h>
 #include <sched/sched.h>
 

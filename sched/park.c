@@ -6,7 +6,7 @@
  */
 #include <gometal.h>
 #include <kernel/panic.h>
-#include <drivers/timer/generic_timer.h>
+#include <kernel/generic_timer.h>
 #include <reent.h>
 #include <sched/sched.h>
 

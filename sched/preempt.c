@@ -35,7 +35,7 @@
  * -mgeneral-regs-only, but a memset/memcpy call gcc emits lands in
  * newlib's SIMD versions). The cost of each is measured by `make bench`.
  */
-#include <drivers/timer/generic_timer.h>
+#include <kernel/generic_timer.h>
 #include <kernel/cmdline.h>
 #include <kernel/frame.h>
 #include <kernel/panic.h>

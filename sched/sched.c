@@ -16,7 +16,7 @@
  *   6. otherwise the P goes idle and its core sleeps in WFI (sched/idle.c).
  */
 #include <drivers/irq/irqchip.h>
-#include <drivers/timer/generic_timer.h>
+#include <kernel/generic_timer.h>
 #include <kernel/ipi.h>
 #include <kernel/panic.h>
 #include <sched/sched.h>

@@ -14,7 +14,7 @@
  * it as a hint: a stale value makes a core look again or wake early, never
  * miss a timer, since everyone who acts on it re-reads under the lock.
  */
-#include <drivers/timer/generic_timer.h>
+#include <kernel/generic_timer.h>
 #include <sched/sched.h>
 
 static int nlive_total; /* atomic: sum of every P's nlive */

@@ -2,7 +2,7 @@
  * What the scheduler tells about itself: schedtrace lines (Go's
  * GODEBUG=schedtrace=N) and the deadlock report.
  */
-#include <drivers/timer/generic_timer.h>
+#include <kernel/generic_timer.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
 #include <sched/sched.h>

@@ -3,7 +3,7 @@
  * syscalls): the console is the board's UART, the heap is the RAM after
  * the kernel image, exit stops the system. There is no file system.
  */
-#include <drivers/timer/generic_timer.h>
+#include <kernel/generic_timer.h>
 #include <errno.h>
 #include <kernel/mem.h>
 #include <kernel/panic.h>

@@ -4,7 +4,7 @@
  *   crash=<name>    run the one CRASH(<name>) case instead
  */
 #include "ktest.h"
-#include <drivers/timer/generic_timer.h>
+#include <kernel/generic_timer.h>
 #include <kernel/cmdline.h>
 #include <kernel/platform.h>
 #include <gometal.h>

@@ -1,6 +1,6 @@
 /* Every core takes its own timer interrupt; IPIs reach every core. */
 #include "ktest.h"
-#include <drivers/timer/generic_timer.h>
+#include <kernel/generic_timer.h>
 #include <gometal.h>
 #include <kernel/ipi.h>
 #include <kernel/percpu.h>

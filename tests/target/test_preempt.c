@@ -14,7 +14,7 @@
  * progress, and waits end on events, with KTEST_HANG_MS only as a limit.
  */
 #include "ktest.h"
-#include <drivers/timer/generic_timer.h>
+#include <kernel/generic_timer.h>
 #include <gometal.h>
 #include <kernel/percpu.h>
 #include <kernel/preempt.h>

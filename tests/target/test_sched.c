@@ -1,6 +1,6 @@
 /* The scheduler: spawning, yielding, stealing, parking, fairness, memory. */
 #include "ktest.h"
-#include <drivers/timer/generic_timer.h>
+#include <kernel/generic_timer.h>
 #include <errno.h>
 #include <gometal.h>
 #include <kernel/mem.h>

@@ -6,7 +6,7 @@
 #include "ktest.h"
 #include <gometal.h>
 #include <kernel/config.h>
-#include <drivers/timer/generic_timer.h>
+#include <kernel/generic_timer.h>
 #include <kernel/frame.h>
 #include <kernel/sysreg.h>
 #include <sched/sched.h>

@@ -1,4 +1,4 @@
-#include <drivers/semihost/semihost.h>
+#include <kernel/semihost.h>
 
 #define SYS_EXIT	0x18
 #define ADP_Stopped_ApplicationExit 0x20026

@@ -1,4 +1,4 @@
-#include <drivers/smp/smp.h>
+#include <kernel/cpu_start.h>
 
 #define PSCI_CPU_ON_64		0xc4000003u
 #define PSCI_SYSTEM_OFF		0x84000008u

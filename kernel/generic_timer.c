@@ -1,4 +1,4 @@
-#include <drivers/timer/generic_timer.h>
+#include <kernel/generic_timer.h>
 #include <kernel/sysreg.h>
 
 #define CNTV_CTL_ENABLE	(1u << 0)

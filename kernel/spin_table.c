@@ -1,4 +1,4 @@
-#include <drivers/smp/smp.h>
+#include <kernel/cpu_start.h>
 #include <kernel/sysreg.h>
 
 void spin_table_release(uint64_t release_addr, uint64_t entry)
