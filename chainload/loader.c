@@ -17,7 +17,7 @@
  * needed beyond the instruction cache (start.S).
  */
 #include <chainload/crc32.h>
-#include <drivers/uart/uart.h>
+#include <drivers/uart/pl011.h>
 #include <stddef.h>
 #include <stdint.h>
 

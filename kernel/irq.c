@@ -5,7 +5,7 @@
  * interrupted task (kernel/preempt.h). The timer interrupt may ask to
  * preempt that task (sched/preempt.c); boot/vectors.S then switches.
  */
-#include <drivers/irq/irqchip.h>
+#include <kernel/irqchip.h>
 #include <kernel/generic_timer.h>
 #include <kernel/frame.h>
 #include <kernel/ipi.h>

@@ -5,7 +5,7 @@
  * then the other cores.
  */
 #include <boot/mmu.h>
-#include <drivers/irq/irqchip.h>
+#include <kernel/irqchip.h>
 #include <kernel/generic_timer.h>
 #include <kernel/cmdline.h>
 #include <kernel/percpu.h>

@@ -3,7 +3,7 @@
  * says on top: the same kernel runs on QEMU virt with GICv2 or GICv3, any
  * RAM size and any number of cores. Runs on the boot core with the MMU off.
  */
-#include <drivers/irq/irqchip.h>
+#include <drivers/irq/irqchips.h>
 #include <kernel/cmdline.h>
 #include <kernel/dtb.h>
 #include <kernel/platform.h>

@@ -1,5 +1,5 @@
 #include <boot/mmu.h>
-#include <drivers/uart/uart.h>
+#include <kernel/uart.h>
 #include <kernel/platform.h>
 #include <kernel/printk.h>
 #include <kernel/spinlock.h>

@@ -12,7 +12,7 @@
  */
 #include <boot/bootparams.h>
 #include <boot/mmu.h>
-#include <drivers/irq/irqchip.h>
+#include <kernel/irqchip.h>
 #include <kernel/cpu_start.h>
 #include <kernel/generic_timer.h>
 #include <kernel/cmdline.h>

@@ -9,7 +9,7 @@
  * order, sees everything fn did. The caller waits with its own IRQs
  * enabled, so two cores calling each other both make progress.
  */
-#include <drivers/irq/irqchip.h>
+#include <kernel/irqchip.h>
 #include <kernel/ipi.h>
 #include <kernel/panic.h>
 #include <kernel/percpu.h>

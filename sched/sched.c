@@ -15,7 +15,7 @@
  *      then other Ps' due timers;
  *   6. otherwise the P goes idle and its core sleeps in WFI (sched/idle.c).
  */
-#include <drivers/irq/irqchip.h>
+#include <kernel/irqchip.h>
 #include <kernel/generic_timer.h>
 #include <kernel/ipi.h>
 #include <kernel/panic.h>

@@ -21,8 +21,8 @@
  * the kernel reads the command line from either.
  */
 #include <drivers/gpio/bcm2835_gpio.h>
-#include <drivers/irq/irqchip.h>
-#include <drivers/uart/uart.h>
+#include <drivers/irq/irqchips.h>
+#include <drivers/uart/pl011.h>
 #include <kernel/platform.h>
 
 #define GPIO_BASE 0x3f200000

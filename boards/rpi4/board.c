@@ -29,8 +29,8 @@
  *    reports and this kernel does not need.
  */
 #include <drivers/gpio/bcm2835_gpio.h>
-#include <drivers/irq/irqchip.h>
-#include <drivers/uart/uart.h>
+#include <drivers/irq/irqchips.h>
+#include <drivers/uart/pl011.h>
 #include <kernel/platform.h>
 
 #define GPIO_BASE 0xfe200000

@@ -28,8 +28,8 @@
  *  - Image name kernel_2712.img: the name the Pi 5 firmware loads for
  *    64-bit kernels by default [docs, "config.txt" / "kernel"].
  */
-#include <drivers/irq/irqchip.h>
-#include <drivers/uart/uart.h>
+#include <drivers/irq/irqchips.h>
+#include <drivers/uart/pl011.h>
 #include <kernel/platform.h>
 
 #define SOC_BASE 0x1000000000ull	/* bus address 0 */

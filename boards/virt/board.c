@@ -3,8 +3,8 @@
  * the DTB QEMU passes in x0 overrides RAM size, GIC version and addresses,
  * the PSCI conduit and the list of cores.
  */
-#include <drivers/irq/irqchip.h>
-#include <drivers/uart/uart.h>
+#include <drivers/irq/irqchips.h>
+#include <drivers/uart/pl011.h>
 #include <kernel/platform.h>
 
 void board_init(struct platform *p)

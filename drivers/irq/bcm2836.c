@@ -5,7 +5,7 @@
  * mailbox 0: one bit per IPI number, set by the sender, cleared by the
  * receiver. Interrupts are reported with the GIC's numbers (irqchip.h).
  */
-#include <drivers/irq/irqchip.h>
+#include <drivers/irq/irqchips.h>
 #include <kernel/mmio.h>
 #include <kernel/percpu.h>
 #include <kernel/platform.h>

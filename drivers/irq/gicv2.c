@@ -3,7 +3,7 @@
  * Memory-mapped distributor (GICD) and CPU interface (GICC). SGIs and PPIs
  * are banked per core, so each core enables its own.
  */
-#include <drivers/irq/irqchip.h>
+#include <drivers/irq/irqchips.h>
 #include <kernel/mmio.h>
 #include <kernel/percpu.h>
 #include <kernel/platform.h>

@@ -5,7 +5,7 @@
  * single security state as QEMU's virt machine configures it, everything in
  * Group 1.
  */
-#include <drivers/irq/irqchip.h>
+#include <drivers/irq/irqchips.h>
 #include <kernel/mmio.h>
 #include <kernel/panic.h>
 #include <kernel/percpu.h>

@@ -2,7 +2,7 @@
  * ARM PrimeCell PL011 UART (ARM DDI 0183G): QEMU virt's serial port and the
  * Raspberry Pi's UART0. 8N1, FIFOs on, no interrupts: the console polls.
  */
-#include <drivers/uart/uart.h>
+#include <drivers/uart/pl011.h>
 #include <kernel/mmio.h>
 
 #define DR	0x00

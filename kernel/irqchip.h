@@ -1,5 +1,5 @@
 /*
- * The interrupt controller seen by the kernel: per-core timer interrupt and
+ * The interrupt controller as the kernel sees it (drivers/irq/ implements it): per-core timer interrupt and
  * inter-processor interrupts. Interrupt numbers follow the GIC's INTIDs on
  * every controller: IPIs 0-15 (SGIs), the EL1 virtual timer 27 (a PPI).
  */
@@ -18,5 +18,3 @@ struct irqchip {
 	void (*eoi)(unsigned irq);	/* the value ack() returned */
 	void (*send_ipi)(int cpu, int ipi);
 };
-
-extern const struct irqchip gicv2_irqchip, gicv3_irqchip, bcm2836_irqchip;

@@ -1,3 +1,4 @@
+/* A console UART as the kernel sees it (drivers/uart/ implements it). */
 #pragma once
 #include <stdint.h>
 
@@ -7,5 +8,3 @@ struct uart_driver {
 	void (*putc)(uint64_t base, char c);
 	int (*getc)(uint64_t base);	/* -1 if nothing is waiting */
 };
-
-extern const struct uart_driver pl011_uart;
