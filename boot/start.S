@@ -8,7 +8,7 @@
  * and hand the DTB's address over in x0 (Documentation/arch/arm64/booting.rst).
  */
 #include <kernel/config.h>
-#include <boot/bootparams.h>
+#include <kernel/bootparams.h>
 
 #define SCTLR_EL1_RESET	0x30d00800	/* RES1 bits; MMU, caches off; little-endian */
 #define SPSR_EL1H_MASKED 0x3c5		/* EL1h, D A I F masked */

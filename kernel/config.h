@@ -19,7 +19,7 @@
 /*
  * Per-core boot stacks, in .bss.stacks, one stride per core:
  *   [guard page][main stack][guard page][exception stack]
- * Guard pages are unmapped by boot/mmu.c so an overflow faults. The main
+ * Guard pages are unmapped by kernel/mmu.c so an overflow faults. The main
  * stack is SP_EL0 (code runs with SPSel=0); the exception stack is SP_EL1,
  * so an exception taken on an overflowing stack still has a good stack.
  */

@@ -4,7 +4,7 @@
  * (with the MMU off), the console, the MMU, then interrupts and timers,
  * then the other cores.
  */
-#include <boot/mmu.h>
+#include <kernel/mmu.h>
 #include <kernel/irqchip.h>
 #include <kernel/generic_timer.h>
 #include <kernel/cmdline.h>

@@ -1,4 +1,4 @@
-#include <boot/mmu.h>
+#include <kernel/mmu.h>
 #include <kernel/uart.h>
 #include <kernel/platform.h>
 #include <kernel/printk.h>

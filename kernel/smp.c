@@ -10,8 +10,8 @@
  * sets up its interrupt controller and only then publishes `online` with a
  * release store; the boot core's acquire load of it orders everything after.
  */
-#include <boot/bootparams.h>
-#include <boot/mmu.h>
+#include <kernel/bootparams.h>
+#include <kernel/mmu.h>
 #include <kernel/irqchip.h>
 #include <kernel/cpu_start.h>
 #include <kernel/generic_timer.h>

@@ -3,7 +3,7 @@
  * come here. The first core to stop the system wins; any other core that
  * tries meanwhile just parks.
  */
-#include <boot/mmu.h>
+#include <kernel/mmu.h>
 #include <kernel/semihost.h>
 #include <kernel/cpu_start.h>
 #include <kernel/generic_timer.h>

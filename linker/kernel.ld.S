@@ -5,7 +5,7 @@
  * Each output section starts on its own 4 KiB page and gets its own program
  * header, so that code and writable data never share a page (QEMU's
  * self-modifying-code detection slows a page that mixes them ~100x) and the
- * MMU can map text R+X, rodata R, data/bss/stacks RW+XN (boot/mmu.c).
+ * MMU can map text R+X, rodata R, data/bss/stacks RW+XN (kernel/mmu.c).
  */
 OUTPUT_FORMAT("elf64-littleaarch64")
 OUTPUT_ARCH(aarch64)

@@ -39,7 +39,7 @@
  * stale copy to invalidate; the new entry must only reach the table
  * walkers before the access is retried (see stack_fault).
  */
-#include <boot/mmu.h>
+#include <kernel/mmu.h>
 #include <kernel/config.h>
 #include <kernel/mem.h>
 #include <kernel/panic.h>

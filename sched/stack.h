@@ -8,7 +8,7 @@
 #include <stdint.h>
 
 /* Above every board's RAM and devices, below the 512 GiB that TTBR0
- * translates (boot/mmu.c: T0SZ = 25). Checked against the board at boot. */
+ * translates (kernel/mmu.c: T0SZ = 25). Checked against the board at boot. */
 #define STACK_VA_BASE	0x7000000000ull	/* 448 GiB */
 #define STACK_VA_END	0x8000000000ull	/* 512 GiB */
 

@@ -16,8 +16,8 @@
  * Runs before the MMU is on (all accesses Device, so no unaligned accesses
  * and no DC ZVA: this file must not call memset).
  */
-#include <boot/bootparams.h>
-#include <boot/mmu.h>
+#include <kernel/bootparams.h>
+#include <kernel/mmu.h>
 #include <kernel/mem.h>
 #include <kernel/platform.h>
 #include <kernel/sysreg.h>
