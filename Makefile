@@ -82,7 +82,7 @@ TEST_APP := $(filter $(ROOT)/tests/% $(ROOT)/bench,$(APP_DIR))
 ELF      := $(OUT)/kernel.elf
 IMG      := $(OUT)/$(IMAGE_NAME)
 
-KSRCS := $(wildcard boot/*.S boot/*.c kernel/*.c kernel/libc/*.c sched/*.S sched/*.c drivers/*/*.c) \
+KSRCS := $(wildcard boot/*.S kernel/*.c drivers/*/*.c sched/*.S sched/*.c rt/*.c rt/libc/*.c) \
 	 boards/$(BOARD)/board.c
 KOBJS := $(patsubst %,$(B)/kernel/%.o,$(KSRCS))
 AOBJS := $(patsubst $(APP_DIR)/%.c,$(OUT)/obj/%.o,$(APP_SRCS))

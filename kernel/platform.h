@@ -1,7 +1,7 @@
 /*
  * What the kernel knows about the machine it runs on: the board's defaults
  * (boards/<board>/board.c) with whatever the device tree says laid over
- * them (kernel/platform.c). Drivers are chosen here, once; nothing outside
+ * them (rt/platform.c). Drivers are chosen here, once; nothing outside
  * boards/ and this file asks which board it runs on.
  */
 #pragma once

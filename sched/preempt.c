@@ -10,7 +10,7 @@
  * slice end and its P's earliest timer (timer_program): tickless, an idle
  * core with no timers is never interrupted.
  *
- * The interrupt (preempt_tick, from kernel/irq.c). It preempts the running
+ * The interrupt (preempt_tick, from rt/irq.c). It preempts the running
  * task when a timer of this P is due or the slice is over and something
  * else could run here; if nothing else could, the slice is simply renewed
  * (no switch). It may preempt only a task that is really running its own

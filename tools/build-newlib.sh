@@ -2,12 +2,12 @@
 # Builds newlib's libc.a and libm.a for bare-metal AArch64 from Debian's
 # newlib-source tarball, once, into $1 (the Makefile passes build/newlib).
 #
-#  - retargetable locking: newlib calls our __retarget_lock_* (kernel/libc/lock.c)
+#  - retargetable locking: newlib calls our __retarget_lock_* (rt/libc/lock.c)
 #  - __DYNAMIC_REENT__: _REENT is __getreent(), so each task owns errno &co
 #  - global stdio streams: one stdin/stdout/stderr for all tasks, locked per
 #    call, instead of three FILEs and buffers allocated for every task
 #  - -mno-outline-atomics: no __aarch64_* helpers (A53/A72 have no LSE)
-#  - no supplied syscalls: _write, _sbrk, _exit... live in kernel/libc/syscalls.c
+#  - no supplied syscalls: _write, _sbrk, _exit... live in rt/libc/syscalls.c
 #  - stack-clash probes as the kernel has: no frame can step over a task's
 #    4 KiB guard page into the record of the task below it
 set -eu

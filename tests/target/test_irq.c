@@ -4,7 +4,7 @@
 #include <gometal.h>
 #include <kernel/ipi.h>
 #include <kernel/percpu.h>
-#include <kernel/smp.h>
+#include <rt/smp.h>
 #include <stdio.h>
 
 #define TICKS 5

@@ -20,7 +20,7 @@
 #include <kernel/platform.h>
 #include <kernel/pmu.h>
 #include <kernel/printk.h>
-#include <kernel/smp.h>
+#include <rt/smp.h>
 #include <sched/sched.h>
 
 struct cpu cpus[NCPU_MAX];

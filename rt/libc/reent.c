@@ -5,7 +5,7 @@
  * errno and stdio buffers are per task and follow it across cores.
  */
 #include <kernel/percpu.h>
-#include <kernel/smp.h>
+#include <rt/smp.h>
 #include <sched/sched.h>
 #include <reent.h>
 #include <string.h>

@@ -5,7 +5,7 @@
  * A lock belongs to a task, not a core (tasks move between cores), and a
  * task that finds it taken parks instead of spinning. Code that runs
  * outside any task (boot, the scheduler itself) owns locks as its core and
- * spins for them; interrupt handlers never call newlib (kernel/irq.c).
+ * spins for them; interrupt handlers never call newlib (rt/irq.c).
  *
  * `guard` protects owner, depth and the waiter queue. Release hands the
  * lock straight to the first waiter (owner set before it is readied), so a

@@ -13,7 +13,7 @@
 #include <kernel/pmu.h>
 #include <kernel/printk.h>
 #include <kernel/panic.h>
-#include <kernel/smp.h>
+#include <rt/smp.h>
 #include <gometal.h>
 #include <sched/sched.h>
 #include <stdlib.h>
