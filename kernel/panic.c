@@ -1,18 +1,15 @@
 /*
- * Panics and unexpected exceptions: one line "panic: cpu N: what", then the
- * registers and a frame-pointer backtrace, then the system stops with
- * PANIC_STATUS. Everything here uses kprintf, never newlib, and takes no
+ * Panics and the report of a fatal exception (rt/traps.c decides which are
+ * fatal): one line "panic: cpu N: what", then the registers and a
+ * frame-pointer backtrace, then the system stops with PANIC_STATUS. Everything here uses kprintf, never newlib, and takes no
  * lock but the console's (forced open once the other cores are stopped).
  */
-#include <kernel/semihost.h>
 #include <kernel/frame.h>
 #include <kernel/panic.h>
 #include <kernel/percpu.h>
 #include <kernel/platform.h>
 #include <kernel/printk.h>
 #include <kernel/sysreg.h>
-#include <sched/sched.h>
-#include <sched/stack.h>
 
 #define BACKTRACE_MAX 16
 
@@ -93,19 +90,18 @@ static int stack_guard_cpu(uint64_t a)
 static const char *who(void)
 {
 	static char buf[64];
-	struct g *g = getg();
-	if (g)
-		ksnprintf(buf, sizeof(buf), "task %ld (%s) on cpu %d", g->id, g->name, cpu_id());
+	struct panic_task t;
+	if (panic_running_task(&t))
+		ksnprintf(buf, sizeof(buf), "task %ld (%s) on cpu %d", t.id, t.name, cpu_id());
 	else
 		ksnprintf(buf, sizeof(buf), "cpu %d", cpu_id());
 	return buf;
 }
 
-/* Is `a` in the running task's guard page? */
-static struct g *task_guard(uint64_t a)
+/* Is `a` in the running task's guard page? Then *t is that task. */
+static bool task_guard(uint64_t a, struct panic_task *t)
 {
-	struct g *g = getg();
-	return g && a < g->stack_lo && a >= g->stack_lo - PAGE_SIZE ? g : 0;
+	return panic_running_task(t) && a < t->stack_lo && a >= t->stack_lo - PAGE_SIZE;
 }
 
 static void backtrace(uint64_t fp)
@@ -113,7 +109,8 @@ static void backtrace(uint64_t fp)
 	kprintf("  backtrace:");
 	for (int i = 0; i < BACKTRACE_MAX && fp && in_ram(fp); i++) {
 		uint64_t *rec = (uint64_t *)fp;
-		if (stack_guard_cpu(fp) >= 0 || task_guard(fp) || !rec[1])
+		struct panic_task t;
+		if (stack_guard_cpu(fp) >= 0 || task_guard(fp, &t) || !rec[1])
 			break;
 		kprintf(" %lx", rec[1] - 4); /* the call, not the return address */
 		if (rec[0] <= fp)	/* frames move up the stack */
@@ -172,10 +169,10 @@ static void __attribute__((noreturn)) exception_panic(const struct frame *f, con
 	int guard = stack_guard_cpu(f->far);
 	panic_begin();
 	bool abort = ec == 0x24 || ec == 0x25 || ec == 0x20 || ec == 0x21;
-	struct g *overflow = abort ? task_guard(f->far) : 0;
-	if (overflow) {
-		kprintf("panic: stack overflow in task %ld (%s) on cpu %d (%s at 0x%lx)\n",
-			overflow->id, overflow->name, cpu_id(), ec_name(ec), f->far);
+	struct panic_task t;
+	if (abort && task_guard(f->far, &t)) {
+		kprintf("panic: stack overflow in task %ld (%s) on cpu %d (%s at 0x%lx)\n", t.id,
+			t.name, cpu_id(), ec_name(ec), f->far);
 	} else if (abort && guard >= 0) {
 		kprintf("panic: %s: stack overflow on cpu %d's boot stack (%s at 0x%lx)\n", who(),
 			guard, ec_name(ec), f->far);
@@ -192,42 +189,11 @@ static void __attribute__((noreturn)) exception_panic(const struct frame *f, con
 	panic_end();
 }
 
-/* A semihosting call without a host: make it return -1 and go on. */
-static int semihost_absent(struct frame *f)
-{
-	if (ESR_EC(f->esr) != 0x00 || !semihost_fault(f->elr))
-		return 0;
-	f->x[0] = (uint64_t)-1;
-	f->elr += 4;
-	return 1;
-}
-
-/*
- * A synchronous exception that is no error: a task stack's first touch of
- * a page (sched/stack.c), or a semihosting call without a host. Either is
- * dealt with and the instruction retried or skipped.
- */
-static int expected_sync(struct frame *f)
-{
-	return stack_fault(f->far, f->esr) || semihost_absent(f);
-}
-
-void exc_sync(struct frame *f)
-{
-	if (!expected_sync(f))
-		exception_panic(f, "");
-}
-
-void exc_unexpected(struct frame *f, int kind, int from)
+void panic_exception(const struct frame *f, int kind, int from)
 {
 	static const char *const kinds[] = {"synchronous exception", "IRQ", "FIQ", "SError"};
 	static const char *const froms[] = {"", " in an exception handler", " from EL0",
 					    " from AArch32 EL0"};
-	/* From SP_EL1, a stack's first touch is expected too: an interrupt
-	 * handler writing to a task's stack (preempt_save puts the task's
-	 * frame below its SP). */
-	if (kind == EXC_SYNC && expected_sync(f))
-		return;
 	if (kind == EXC_SYNC)
 		exception_panic(f, froms[from]);
 	panic_begin();

@@ -246,3 +246,13 @@ void go_memstats(struct go_memstats *ms)
 	mem_usage(&ms->page_bytes, &ms->heap_bytes);
 	ms->tasks = tasks_alive();
 }
+
+/* The panic path's upcall (kernel/panic.h): the task running here. */
+bool panic_running_task(struct panic_task *t)
+{
+	struct g *g = getg();
+	if (!g)
+		return false;
+	*t = (struct panic_task){.id = g->id, .name = g->name, .stack_lo = g->stack_lo};
+	return true;
+}

@@ -20,7 +20,7 @@
  * not ours, and kernel/panic.c reports it (a stack overflow, in the
  * guard page).
  *
- * The fault (stack_fault) comes from boot/vectors.S through kernel/panic.c:
+ * The fault (stack_fault) comes from boot/vectors.S through rt/traps.c:
  * a task's own access on SP_EL0 (the common case), the scheduler's or an
  * interrupt handler's access to some task's stack (a channel copying a
  * value to a parked receiver's variable; the preemption path saving a

@@ -25,5 +25,4 @@ uintptr_t stack_alloc(size_t npages, size_t nbacked);
  * then retried); false for anything else (a guard page: an overflow).
  */
 bool stack_fault(uint64_t far, uint64_t esr);
-/* Can [va, va + len) be read without a fault? (panic backtraces) */
-bool stack_readable(uint64_t va, size_t len);
+/* stack_readable(): an upcall from the panic path, in kernel/panic.h. */

@@ -8,6 +8,7 @@
 #include <kernel/config.h>
 #include <kernel/generic_timer.h>
 #include <kernel/frame.h>
+#include <kernel/panic.h>
 #include <kernel/sysreg.h>
 #include <sched/sched.h>
 #include <sched/stack.h>
