@@ -10,11 +10,7 @@
  */
 #pragma once
 #include <kernel/spinlock.h>
-#ifdef HOST_TEST
-#include "host_sched.h" /* tests/host: threads stand in for tasks */
-#else
-#include <sched/sched.h>
-#endif
+#include <sched/park.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>

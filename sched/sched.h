@@ -9,6 +9,7 @@
 #include <kernel/spinlock.h>
 #include <reent.h>
 #include <sched/context.h>
+#include <sched/park.h>
 #include <sched/runq.h>
 #include <sched/timer.h>
 #include <stdbool.h>
@@ -213,21 +214,9 @@ extern struct g *allg;
 extern spinlock_t allg_lock;
 
 /* park.c */
-/*
- * Go's gopark: the running task stops with `reason` and is switched off
- * its core; only then unlockf(g, arg) runs (on the scheduler stack), so a
- * lock protecting the wait queue can be released without anyone readying
- * the task before it is safely off its core. If unlockf returns false the
- * task resumes at once.
- */
-void go_park(bool (*unlockf)(struct g *, void *), void *arg, const char *reason);
-/* Go's goready: makes a parked task runnable, on the caller's runnext. */
-void go_ready(struct g *g);
+/* go_park, go_park_unlock, go_ready: sched/park.h, the sync code's contract. */
 /* An unlockf that releases the spinlock_t at arg. */
 bool park_unlock_spin(struct g *g, void *lock);
-/* go_park(park_unlock_spin, lock, reason), switching straight to runnext
- * when schedule() would pick it anyway. The caller holds only `lock`. */
-void go_park_unlock(spinlock_t *lock, const char *reason);
 /* The park path's mcall: saves the task and runs fn(g) on the scheduler stack. */
 void mcall(void (*fn)(struct g *));
 void gosched_m(struct g *g);	/* queue g at the back of the global queue, schedule */
@@ -236,8 +225,8 @@ void gosched_m(struct g *g);	/* queue g at the back of the global queue, schedul
 extern uint64_t quantum_ticks;	/* slice length in counter ticks; 0: no preemption */
 extern const char fpsave_mode[];	/* "eager" or "lazy" (FPSAVE=) */
 void preempt_init(void);	/* the quantum, from QUANTUM_US or quantum= */
-long preempt_set_quantum_us(long us);
-bool p_other_work(struct p *pp);	/* anything here besides the running task */	/* 0: no preemption (new slices on) */
+long preempt_set_quantum_us(long us);	/* 0: no preemption (new slices on) */
+bool p_other_work(struct p *pp);	/* anything here besides the running task */
 void timer_program(struct p *pp);	/* compare register := min(slice end, next timer) */
 void timer_program_idle(struct p *pp);	/* compare register := next timer, or off */
 struct frame;
@@ -245,5 +234,5 @@ struct g *preempt_tick(struct frame *f, struct g *g); /* from the timer IRQ */
 
 /* trace.c */
 void schedtrace_start(uint64_t period_ms, bool detail);
-void check_dead(void);
-void sched_dump(void);	/* every P's state, for debugging */		/* every P idle: report a deadlock if main is stuck */
+void check_dead(void);		/* every P idle: report a deadlock if main is stuck */
+void sched_dump(void);	/* every P's state, for debugging */

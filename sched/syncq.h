@@ -8,11 +8,7 @@
 #pragma once
 #include <gometal.h>
 #include <kernel/spinlock.h>
-#ifdef HOST_TEST
-#include "host_sched.h" /* tests/host: threads stand in for tasks */
-#else
-#include <sched/sched.h>
-#endif
+#include <sched/park.h>
 #include <stdbool.h>
 #include <stdint.h>
 

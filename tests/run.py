@@ -570,6 +570,28 @@ def run_core_limit(t, build):
         t.ok(name, f"  ({secs:.1f} s)")
 
 
+def run_layers(t):
+    """The folders' layers (README, "Where things live"): no include points
+    up, and the check does see one that would."""
+    tool = [sys.executable, os.path.join(ROOT, "tools", "check-layers.py")]
+    status, out, secs = run(tool)
+    if status != 0 or not re.search(r"^PASS layers$", out, re.M):
+        t.fail("layers: every include points down", f"check-layers exited {status}", out)
+    else:
+        t.ok("layers: every include points down")
+    for f, line, want in [
+            ("kernel/printk.c", "#include <sched/sched.h>", r"kernel/ includes sched/"),
+            ("drivers/irq/gicv2.c", "#include <rt/smp.h>", r"drivers/ includes rt/"),
+            ("sched/chan.h", '#include "host_sched.h"', r"sched/ includes tests/"),
+            ("apps/hello/x.c", "#include <kernel/percpu.h>", r"apps/ includes kernel/")]:
+        name = f"layers: the check refuses {f} including {line.split()[1]}"
+        status, out, secs = run(tool + ["--plant", f, line])
+        if status != 1 or not re.search(r"^FAIL layers: " + re.escape(f) + r":\d+: " + want, out, re.M):
+            t.fail(name, f"check-layers exited {status} without /{want}/", out)
+        else:
+            t.ok(name)
+
+
 def host_results(t, path):
     if not os.path.exists(path):
         t.fail("host tests", f"{path} missing")
@@ -695,6 +717,8 @@ def main():
                  [r"^exiting with status 3$", r"exited with status 3"])
     if sel.search("make: bad"):
         run_bad_input(t)
+    if sel.search("layers:"):
+        run_layers(t)
     if sel.search("virt cores past NCPU_MAX"):
         run_core_limit(t, build)
     if sel.search("bench: instruction-count guard"):

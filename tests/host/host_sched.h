@@ -1,6 +1,6 @@
 /*
- * What sched/mutex.c, sema.c, chan.c and select.c need from the
- * scheduler, for host threads (host_sched.c): each thread is a task with a
+ * The sync code's contract with the scheduler (sched/park.h), kept by
+ * host threads (host_sched.c): each thread is a task with a
  * POSIX semaphore to park on. Parking runs the unlock callback and then
  * waits; the kernel instead runs it once the task is off its core, but a
  * post that comes before the wait is remembered, so the wake-up cannot be
@@ -33,6 +33,5 @@ struct g *getg(void);
 struct g *must_be_task(const char *what);
 struct p *this_p(void);
 uint32_t p_fastrand(struct p *pp);
-void go_park(bool (*unlockf)(struct g *, void *), void *arg, const char *reason);
-void go_park_unlock(spinlock_t *lock, const char *reason);
-void go_ready(struct g *g);
+/* go_park, go_park_unlock, go_ready: as declared there. */
+#include <sched/park.h>
