@@ -72,26 +72,13 @@ bool park_unlock_spin(struct g *g, void *lock)
 }
 
 /*
- * Would schedule() take this P's own next task now? Not once the slice is
- * over (the task would be preempted), a timer is due (it runs first), or
- * on the global queue's 61st-tick turn. The direct switches below (parking,
- * exiting) skip the scheduler only while this holds.
- */
-static inline __attribute__((always_inline)) bool local_pick_stands(struct p *pp)
-{
-	uint64_t now = timer_count_fast();
-	return now < pp->slice_end && timers_when(pp) > now &&
-	       !(pp->schedtick % 61 == 0 && __atomic_load_n(&sched.runqsize, __ATOMIC_RELAXED));
-}
-
-/*
  * go_park(park_unlock_spin, lock, reason), with a direct switch when this
  * P's runnext can run next at once: the common case of a hand-over (a
  * channel rendezvous readies the partner onto runnext, then blocks).
  * schedule() would pick runnext anyway, and it would inherit the slice; we
- * take the same decision without the trip through the scheduler stack, and
- * fall back to it whenever schedule() might decide otherwise: the slice is
- * over, a timer is due, or it is the global queue's 61st-tick turn.
+ * take the same decision (local_pick, beside find_runnable) without the
+ * trip through the scheduler stack, and fall back to it whenever
+ * schedule() might decide otherwise.
  *
  * Like go_yield's fast path, the switch names next as the running task
  * (TPIDR_EL0) before leaving g's stack: the timer interrupt preempts only a
@@ -104,20 +91,16 @@ void go_park_unlock(spinlock_t *lock, const char *reason)
 	struct g *g = getg();
 	preempt_disable(); /* the lock's count and ours: not preempted here */
 	struct cpu *c = this_cpu();
-	struct p *pp = c->p;
-	struct g *next = __atomic_load_n(&pp->runq.runnext, __ATOMIC_RELAXED);
-	if (!g || (g->preempt & PREEMPT_COUNT) != 2 || !next || !local_pick_stands(pp) ||
-	    !runq_take_next(&pp->runq, next)) {
+	bool inherit;
+	struct g *next = g && (g->preempt & PREEMPT_COUNT) == 2 ? local_pick(c->p, false, &inherit) : 0;
+	if (!next) {
 		preempt_enable();
 		go_park(park_unlock_spin, lock, reason);
 		return;
 	}
 	g->waitreason = reason;
 	g->state = G_WAITING;
-	next->preempt &= ~PREEMPT_PENDING; /* meant for its previous slice */
-	next->state = G_RUNNING;
-	next->cpu = c->id;
-	set_curg(c, next);
+	g_run_here(c, next);
 	g->preempt--; /* the lock's, given back before it is released */
 	sched_switch(&g->ctx, &next->ctx, &lock->locked);
 	g->waitreason = 0;
@@ -180,9 +163,7 @@ void go_yield(void)
 	}
 	g->state = G_RUNNABLE;
 	pp->schedtick++;
-	next->state = G_RUNNING;
-	next->cpu = c->id;
-	set_curg(c, next);
+	g_run_here(c, next);
 	/* next inherits what is left of the slice: the timer stays as it is. */
 	sched_switch(&g->ctx, &next->ctx, &sched.lock.locked);
 	goto out;
@@ -242,8 +223,7 @@ static void goexit_m(struct g *g)
  * A task exits most often with work waiting on its own P (a burst of
  * spawns, fork-join): then go straight to what schedule() would pick, this
  * P's runnext or ring head, without the trip through the scheduler stack.
- * The conditions are go_park_unlock's (local_pick_stands), and no pinned
- * task waiting for its turn.
+ * local_pick() decides, as for go_park_unlock.
  *
  * The dead task's stack is in use until execute() leaves it. g_free()
  * keeps g itself on this P's list (it moves only older records to the
@@ -256,13 +236,8 @@ static void goexit_direct(struct g *g)
 {
 	struct cpu *c = this_cpu();
 	struct p *pp = c->p;
-	/* A ring task takes turns with pinned ones in find_runnable: only
-	 * with none pinned is the ring's head schedule()'s choice. */
-	if ((g->preempt & PREEMPT_COUNT) != 1 || !local_pick_stands(pp) ||
-	    __atomic_load_n(&pp->npinned, __ATOMIC_RELAXED))
-		return;
 	bool inherit;
-	struct g *next = runq_get(&pp->runq, &inherit);
+	struct g *next = (g->preempt & PREEMPT_COUNT) == 1 ? local_pick(pp, true, &inherit) : 0;
 	if (!next)
 		return;
 	g->state = G_DEAD;

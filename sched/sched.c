@@ -5,7 +5,7 @@
  * boot stack) whenever its task blocks, yields or exits. The order of
  * places to look for work:
  *   0. this P's timers that are due (they ready their tasks to runnext);
- *   1. every 61st schedtick, the global queue first (fairness: tasks that
+ *   1. every GLOBAL_TURN-th (61st) schedtick, the global queue first (fairness: tasks that
  *      keep refilling the local queue cannot starve it);
  *   2, 3. tasks pinned to this core and the local queue, runnext first
  *      (the task then inherits the time slice and schedtick does not
@@ -202,7 +202,7 @@ static struct g *find_runnable(struct p *pp, bool *inherit)
 	for (;;) {
 		if (timers_when(pp) != UINT64_MAX)
 			checktimers(pp, timer_count_fast());
-		if (pp->schedtick % 61 == 0 && (g = globrunq_take(pp, 1)))
+		if (pp->schedtick % GLOBAL_TURN == 0 && (g = globrunq_take(pp, 1)))
 			return g;
 		/* Pinned and local tasks take turns, or a pinned task that is
 		 * preempted (it goes back on the pinned list) would keep the
@@ -231,6 +231,30 @@ static struct g *find_runnable(struct p *pp, bool *inherit)
 	}
 }
 
+/*
+ * Would schedule() take this P's own next task now? Not once the slice is
+ * over (the task would be preempted), a timer is due (it runs first), or
+ * on the global queue's turn; and a ring task takes turns with pinned
+ * ones, so the ring's head is the pick only with none pinned. The direct
+ * switches (park.c: a hand-over, an exit) skip the scheduler only while
+ * this holds, so they decide as find_runnable() would.
+ */
+struct g *local_pick(struct p *pp, bool ring, bool *inherit)
+{
+	uint64_t now = timer_count_fast();
+	if (now >= pp->slice_end || timers_when(pp) <= now ||
+	    (pp->schedtick % GLOBAL_TURN == 0 && __atomic_load_n(&sched.runqsize, __ATOMIC_RELAXED)))
+		return 0;
+	if (!ring) {
+		struct g *next = __atomic_load_n(&pp->runq.runnext, __ATOMIC_RELAXED);
+		*inherit = true;
+		return next && runq_take_next(&pp->runq, next) ? next : 0;
+	}
+	if (__atomic_load_n(&pp->npinned, __ATOMIC_RELAXED))
+		return 0;
+	return runq_get(&pp->runq, inherit);
+}
+
 void execute(struct g *g, bool inherit)
 {
 	struct cpu *c = this_cpu();
@@ -239,12 +263,9 @@ void execute(struct g *g, bool inherit)
 		pp->schedtick++;
 	if (!inherit || !pp->slice_end)
 		pp->slice_end = quantum_ticks ? timer_count_fast() + quantum_ticks : UINT64_MAX;
-	g->preempt &= ~PREEMPT_PENDING; /* meant for its previous slice */
-	g->state = G_RUNNING;
-	g->cpu = c->id;
 	/* curg first: a timer interrupt that sees no task disarms the timer,
 	 * so it must not come between programming it and naming the task. */
-	set_curg(c, g);
+	g_run_here(c, g);
 	timer_program(pp);
 	sched_gogo(&g->ctx);
 }

@@ -120,6 +120,11 @@ struct sched {
 	int started;			/* main is running: spawns may wake cores */
 };
 
+/* Every GLOBAL_TURN-th schedtick, schedule() takes the global queue's head
+ * before the local queue: tasks that keep refilling a local queue cannot
+ * starve the global one (Go's 61, runtime/proc.go findRunnable). */
+#define GLOBAL_TURN 61
+
 extern struct sched sched;
 extern struct p allp[NCPU_MAX];
 
@@ -144,6 +149,21 @@ static inline void set_curg(struct cpu *c, struct g *g)
 {
 	c->curg = g;
 	write_tpidr_el0((uint64_t)g);
+}
+
+/*
+ * The one way a task becomes the one running on this core: execute() and
+ * the direct switches in park.c (hand-over, yield) all come here. A
+ * preemption left pending in it was meant for its previous slice; curg
+ * (and TPIDR_EL0) name it before the switch, so the timer interrupt,
+ * which preempts only a task on its own stack, leaves the window alone.
+ */
+static inline void g_run_here(struct cpu *c, struct g *g)
+{
+	g->preempt &= ~PREEMPT_PENDING;
+	g->state = G_RUNNING;
+	g->cpu = c->id;
+	set_curg(c, g);
 }
 
 /* g is preempted on pp: counted, and pp's slice is over. */
@@ -193,6 +213,10 @@ void globrunq_put_batch(struct runq_spill *s);		/* takes sched.lock */
 void globrunq_put_wake(struct g *g);			/* takes sched.lock, then wakep */
 /* Runs g on this core now (schedtick advances unless inherit). */
 void execute(struct g *g, bool inherit) __attribute__((noreturn));
+/* Takes the task schedule() would run next on pp, if it is pp's own
+ * runnext (or, with `ring`, its ring's head); NULL when schedule() might
+ * choose otherwise. Preemption off. */
+struct g *local_pick(struct p *pp, bool ring, bool *inherit);
 void runq_put_local(struct p *pp, struct g *g, bool next);
 void pinq_put(struct p *pp, struct g *g);
 void ready_put(struct g *g);	/* a new or readied task: runnext or its pinned list */
