@@ -1,7 +1,7 @@
 # gometal: one entry point.
 #
 #   make run   [BOARD=virt|rpi3|rpi4] (rpi5: make image only) [SMP=N] [APP=dir] [GIC=3] [EL2=1] [TRACE=ms] [ARGS="k=v ..."]
-#              [QUANTUM_US=us] [FPSAVE=eager|lazy]
+#              [QUANTUM_US=us] [FPSAVE=eager|lazy] [LOCKDEBUG=1]
 #   make test  every on-target suite on every board and SMP setting, host tests
 #   make test-fresh   make run and make test in a minimal Debian 12 root, as a new user would (root only)
 #   make bench [RUNS=n]       benchmarks beside Go: table, build/bench/results.json, plots, BENCHMARKS.md
@@ -31,6 +31,12 @@ FPSAVE ?= eager
 ifeq ($(filter eager lazy,$(FPSAVE)),)
 $(error FPSAVE=$(FPSAVE): eager or lazy)
 endif
+# LOCKDEBUG=1: spinlocks record their owner, and the lock rules are checked
+# (kernel/spinlock.h: assert_held, unlock by a non-holder, taking twice).
+LOCKDEBUG ?= 0
+ifeq ($(filter 0 1,$(LOCKDEBUG)),)
+$(error LOCKDEBUG=$(LOCKDEBUG): 1 checks the lock rules, 0 does not)
+endif
 ifneq ($(QUANTUM_US),)
 ifeq ($(shell [ "$(QUANTUM_US)" -ge 0 ] 2>/dev/null && echo ok),)
 $(error QUANTUM_US=$(QUANTUM_US): a number of microseconds, 0 for no preemption)
@@ -39,8 +45,9 @@ endif
 ifeq ($(shell [ "$(SMP)" -ge 1 ] 2>/dev/null && echo ok),)
 $(error SMP=$(SMP): a number of cores, 1 or more)
 endif
-VARIANT := $(if $(QUANTUM_US),-q$(QUANTUM_US))$(if $(filter lazy,$(FPSAVE)),-fplazy)
-KDEFS   := $(if $(QUANTUM_US),-DQUANTUM_US=$(QUANTUM_US)) $(if $(filter lazy,$(FPSAVE)),-DFPSAVE_LAZY)
+VARIANT := $(if $(QUANTUM_US),-q$(QUANTUM_US))$(if $(filter lazy,$(FPSAVE)),-fplazy)$(if $(filter 1,$(LOCKDEBUG)),-lockdebug)
+KDEFS   := $(if $(QUANTUM_US),-DQUANTUM_US=$(QUANTUM_US)) $(if $(filter lazy,$(FPSAVE)),-DFPSAVE_LAZY) \
+	   $(if $(filter 1,$(LOCKDEBUG)),-DLOCK_DEBUG)
 
 comma := ,
 .DELETE_ON_ERROR:
@@ -104,9 +111,10 @@ KCFLAGS := $(COMMON) -std=gnu11 -I. -ffreestanding -mgeneral-regs-only -mstrict-
 # Programs may use FP and SIMD. In-tree ones are held to -Werror.
 ACFLAGS := $(COMMON) -std=gnu11 -Wall -Wextra \
 	   $(if $(filter $(ROOT)/%,$(APP_DIR)),-Werror) \
-	   $(if $(TEST_APP),-I$(ROOT) -fno-toplevel-reorder) \
+	   $(if $(TEST_APP),-I$(ROOT) -fno-toplevel-reorder $(KDEFS)) \
 	   $(if $(and $(filter $(ROOT)/bench,$(APP_DIR)),$(filter-out virt,$(BOARD))),-DBENCH_CYCLES)
-# (Test programs under tests/ see kernel headers; TEST()s keep file order.)
+# (Test programs under tests/ see kernel headers, built as the kernel is
+# (KDEFS: a LOCKDEBUG=1 kernel's locks are theirs too); TEST()s keep file order.)
 LDFLAGS := -nostdlib -nostartfiles -static -no-pie -Wl,--gc-sections -Wl,-z,max-page-size=4096 \
 	   -Wl,--build-id=none
 # -lgcc, not $(shell $(CC) -print-libgcc-file-name): the driver finds libgcc.a
@@ -281,6 +289,8 @@ test: | deps
 	$(Q)$(MAKE) --no-print-directory $(CHAINBOOT)
 	$(Q)$(MAKE) --no-print-directory BOARD=virt APP=tests/target QUANTUM_US=50 image
 	$(Q)$(MAKE) --no-print-directory BOARD=virt APP=tests/target FPSAVE=lazy image
+	$(Q)$(MAKE) --no-print-directory BOARD=virt APP=tests/target LOCKDEBUG=1 image
+	$(Q)$(MAKE) --no-print-directory BOARD=rpi3 APP=tests/target LOCKDEBUG=1 image
 	$(Q)$(MAKE) --no-print-directory BOARD=virt APP=bench image
 	$(Q)$(MAKE) --no-print-directory BOARD=rpi4 APP=bench image
 	$(Q)$(MAKE) --no-print-directory host-test

@@ -19,13 +19,27 @@
  *
  * Pure C11 atomics, so tests/host stresses the same code under
  * ThreadSanitizer.
+ *
+ * Lock rules the code checks (LOCKDEBUG=1, -DLOCK_DEBUG): the lock word
+ * then holds its owner, the holding core's id + 1, instead of 1, and is
+ * taken by compare-and-swap, so
+ *   - assert_held(l) panics unless this core holds l (the functions whose
+ *     comment says "X held" assert it);
+ *   - unlocking a lock this core does not hold panics;
+ *   - taking a lock this core already holds panics (it would spin
+ *     forever: an interrupt handler after the lock its own task holds).
+ * A lock never changes cores while held: holding one keeps the task from
+ * being preempted, and go_park's unlockf runs on the parking core. Code
+ * that frees the word itself (sched_switch) stores 0, as spin_unlock does.
+ * Without LOCK_DEBUG, assert_held() is nothing and the word is 0 or 1.
  */
 #pragma once
 #include <kernel/preempt.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 typedef struct {
-	uint32_t locked;	/* 0 free, 1 held */
+	uint32_t locked;	/* 0 free, else held (LOCK_DEBUG: by core locked - 1) */
 } spinlock_t;
 
 #define SPINLOCK_INIT {0}
@@ -36,6 +50,54 @@ typedef struct {
 #include <sched.h>
 #define spin_pause() sched_yield()
 #endif
+
+#ifdef LOCK_DEBUG
+#include <kernel/panic.h>
+#include <kernel/percpu.h>
+
+static inline uint32_t spin_me(void) { return (uint32_t)cpu_id() + 1; }
+
+/* Does this core hold l? */
+static inline int spin_held(spinlock_t *l)
+{
+	return __atomic_load_n(&l->locked, __ATOMIC_RELAXED) == spin_me();
+}
+
+#define assert_held(l)                                                                    \
+	do {                                                                              \
+		if (!spin_held(l))                                                        \
+			panic("lock rule broken: %s is not held by this core (%s:%d)", #l, \
+			      __FILE__, __LINE__);                                        \
+	} while (0)
+
+/* The lock word alone, without the preemption-off region: for code that
+ * accounts for the region itself (sched/park.c). */
+static inline int spin_trylock_raw(spinlock_t *l)
+{
+	uint32_t free = 0;
+	return __atomic_compare_exchange_n(&l->locked, &free, spin_me(), false, __ATOMIC_ACQUIRE,
+					   __ATOMIC_RELAXED);
+}
+
+static inline void spin_lock_raw(spinlock_t *l)
+{
+	if (spin_held(l))
+		panic("lock rule broken: spinlock %p taken again by the core holding it", l);
+	while (!spin_trylock_raw(l))
+		while (__atomic_load_n(&l->locked, __ATOMIC_RELAXED))
+			spin_pause();
+}
+
+static inline void spin_unlock_raw(spinlock_t *l)
+{
+	uint32_t w = __atomic_load_n(&l->locked, __ATOMIC_RELAXED);
+	if (w != spin_me())
+		panic("lock rule broken: spinlock %p released by a core that does not hold it "
+		      "(%s)", l, w ? "another core holds it" : "it is free");
+	__atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
+}
+#else
+#define assert_held(l) ((void)(l))
 
 /* The lock word alone, without the preemption-off region: for code that
  * accounts for the region itself (sched/park.c). */
@@ -55,6 +117,7 @@ static inline void spin_unlock_raw(spinlock_t *l)
 {
 	__atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
 }
+#endif
 
 /*
  * A task holding a spinlock is not preempted (kernel/preempt.h): a core

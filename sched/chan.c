@@ -111,6 +111,7 @@ static void complete(struct sudog *sg, bool success)
 /* A receiver waits: hand it the value directly (the buffer is empty). */
 void chan_send_to(struct chan *c, struct sudog *sg, const void *ep)
 {
+	assert_held(&c->lock);
 	copy_elem(c, sg->elem, ep);
 	complete(sg, true);
 }
@@ -122,6 +123,7 @@ void chan_send_to(struct chan *c, struct sudog *sg, const void *ep)
  */
 void chan_recv_from(struct chan *c, struct sudog *sg, void *ep)
 {
+	assert_held(&c->lock);
 	if (c->dataqsiz == 0) {
 		copy_elem(c, ep, sg->elem);
 	} else {
@@ -137,6 +139,7 @@ void chan_recv_from(struct chan *c, struct sudog *sg, void *ep)
 
 void chan_buf_put(struct chan *c, const void *ep)
 {
+	assert_held(&c->lock);
 	copy_elem(c, chanbuf(c, c->sendx), ep);
 	if (++c->sendx == c->dataqsiz)
 		c->sendx = 0;
@@ -145,6 +148,7 @@ void chan_buf_put(struct chan *c, const void *ep)
 
 void chan_buf_get(struct chan *c, void *ep)
 {
+	assert_held(&c->lock);
 	copy_elem(c, ep, chanbuf(c, c->recvx));
 	if (++c->recvx == c->dataqsiz)
 		c->recvx = 0;

@@ -32,6 +32,7 @@
 /* sched.lock held. Marks pp idle and on the list. */
 void pidle_put(struct p *pp)
 {
+	assert_held(&sched.lock);
 	pp->idle_link = sched.pidle;
 	sched.pidle = pp;
 	__atomic_store_n(&pp->idle, 1, __ATOMIC_RELAXED);
@@ -41,6 +42,7 @@ void pidle_put(struct p *pp)
 /* sched.lock held. Unlinks pp; the caller then clears pp->idle (release). */
 static void unlink_idle(struct p *pp)
 {
+	assert_held(&sched.lock);
 	for (struct p **l = &sched.pidle; *l; l = &(*l)->idle_link)
 		if (*l == pp) {
 			*l = pp->idle_link;
@@ -52,6 +54,7 @@ static void unlink_idle(struct p *pp)
 /* sched.lock held. Takes pp off the idle list if it is on it. */
 bool pidle_remove(struct p *pp)
 {
+	assert_held(&sched.lock);
 	if (!pp->idle)
 		return false;
 	unlink_idle(pp);
@@ -67,6 +70,7 @@ bool pidle_remove(struct p *pp)
  */
 struct p *pidle_get(void)
 {
+	assert_held(&sched.lock);
 	struct p *pp = sched.pidle;
 	if (!pp)
 		return 0;

@@ -128,6 +128,7 @@ void mutex_lock(mutex_t *m)
 /* Starvation mode, m->lock held: ownership goes to the head waiter. */
 static struct g *handoff(mutex_t *m)
 {
+	assert_held(SYNC_LOCK(m));
 	struct sync_waiter *w = syncq_pop(m);
 	uint32_t clear = 0;
 	if (!m->head)
@@ -143,6 +144,7 @@ static struct g *handoff(mutex_t *m)
  * woken one is still on its way. */
 static struct g *release(mutex_t *m)
 {
+	assert_held(SYNC_LOCK(m));
 	uint32_t s = __atomic_load_n(&m->state, __ATOMIC_RELAXED);
 	struct sync_waiter *w;
 	uint32_t ns;

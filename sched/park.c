@@ -88,6 +88,7 @@ bool park_unlock_spin(struct g *g, void *lock)
  */
 void go_park_unlock(spinlock_t *lock, const char *reason)
 {
+	assert_held(lock);
 	struct g *g = getg();
 	preempt_disable(); /* the lock's count and ours: not preempted here */
 	struct cpu *c = this_cpu();

@@ -64,6 +64,7 @@ void globrunq_put_batch(struct runq_spill *s)
  */
 static struct g *globrunq_get(struct p *pp, int max)
 {
+	assert_held(&sched.lock);
 	int n = sched.runqsize;
 	if (n == 0)
 		return 0;

@@ -193,12 +193,14 @@ static inline uint64_t timers_when(struct p *pp)
 /* The global run queue, sched.lock held: append, and take the head. */
 static inline void globrunq_put(struct g *g)
 {
+	assert_held(&sched.lock);
 	gq_push(&sched.runq, g);
 	__atomic_store_n(&sched.runqsize, sched.runqsize + 1, __ATOMIC_RELAXED);
 }
 
 static inline struct g *globrunq_pop(void)
 {
+	assert_held(&sched.lock);
 	struct g *g = gq_pop(&sched.runq);
 	if (g)
 		__atomic_store_n(&sched.runqsize, sched.runqsize - 1, __ATOMIC_RELAXED);

@@ -90,6 +90,7 @@ static void *table_page(void)
 /* Makes the tables mapping [lo, hi); false when out of memory. stack_lock held. */
 static bool make_tables(uintptr_t lo, uintptr_t hi)
 {
+	assert_held(&stack_lock);
 	for (uintptr_t va = lo; va < hi; va = (va & ~(L3_SPAN - 1)) + L3_SPAN)
 		if (!mmu_pte(va, table_page))
 			return false;
@@ -99,6 +100,7 @@ static bool make_tables(uintptr_t lo, uintptr_t hi)
 /* The entries of the slot [lo, lo + (npages + 1) pages). stack_lock held. */
 static void fill_slot(uintptr_t lo, size_t npages, size_t nbacked, uintptr_t mem)
 {
+	assert_held(&stack_lock);
 	uint64_t *pte = 0;
 	for (size_t i = 0; i <= npages; i++) {
 		uintptr_t va = lo + i * PAGE_SIZE;

@@ -59,6 +59,7 @@ static inline struct sync_waiter *syncq_pop_(struct sync_waiter **head, struct s
  * once the caller is off its core. */
 static inline void syncq_park(spinlock_t *lock, const char *reason)
 {
+	assert_held(lock);
 	go_park_unlock(lock, reason);
 }
 

@@ -50,6 +50,7 @@ void addtimer(struct timer *t)
 /* pt->lock held; t is on pt's heap. */
 static void unqueue(struct ptimers *pt, struct timer *t)
 {
+	assert_held(&pt->lock);
 	theap_remove(&pt->heap, t);
 	t->pp = 0;
 	if (!t->daemon) {

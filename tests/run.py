@@ -43,6 +43,11 @@ SUITES = [
     ("virt smp=4 QUANTUM_US=50", "virt", 4, ["QUANTUM_US=50"], "", 4),
     # FP/SIMD saved only when an interrupt preempts (the default saves it on entry).
     ("virt smp=4 FPSAVE=lazy", "virt", 4, ["FPSAVE=lazy"], "test=preempt", 4),
+    # Spinlocks record their owner and the lock rules are checked
+    # (kernel/spinlock.h): the whole suite, on GICv2 and on the Pi 3's
+    # interrupt controller.
+    ("virt smp=4 LOCKDEBUG=1", "virt", 4, ["LOCKDEBUG=1"], "", 4),
+    ("rpi3 smp=4 LOCKDEBUG=1", "rpi3", 4, ["LOCKDEBUG=1"], "", 4),
     # Under -icount (ICOUNT): the guest's clock counts its own instructions,
     # so no host stall reaches it, and the checks that judge time are held
     # to tight bounds (ktest.h: "exact"); everywhere else they check only
@@ -97,6 +102,15 @@ CRASHES = [
     ("close_of_nil_channel", ["virt"], r"^panic: task 1 \(main\) on cpu \d+: close of nil channel$", 2),
     ("unlock_of_unlocked_mutex", ["virt", "rpi3", "rpi4"],
      r"^panic: task 1 \(main\) on cpu \d+: sync: unlock of unlocked mutex", 2),
+    ("spinlock_released_unheld", ["virt+LOCKDEBUG=1", "rpi3+LOCKDEBUG=1"],
+     r"^panic: task 1 \(main\) on cpu \d+: lock rule broken: spinlock 0x\w+ released by a core "
+     r"that does not hold it \(it is free\)$", 2),
+    ("spinlock_taken_twice", ["virt+LOCKDEBUG=1"],
+     r"^panic: task 1 \(main\) on cpu \d+: lock rule broken: spinlock 0x\w+ taken again by "
+     r"the core holding it$", 2),
+    ("lock_not_held_where_required", ["virt+LOCKDEBUG=1"],
+     r"^panic: task 1 \(main\) on cpu \d+: lock rule broken: &sched.lock is not held by this "
+     r"core \(\S*sched/sched.h:\d+\)$", 2),
     ("runlock_of_unlocked_rwmutex", ["virt"],
      r"^panic: task 1 \(main\) on cpu \d+: sync: RUnlock of unlocked RWMutex", 2),
     ("select_bad_op", ["virt"],
@@ -170,7 +184,8 @@ def variant(make_vars):
     """The build directory suffix of kernel build options (as the Makefile's VARIANT)."""
     v = dict(x.split("=", 1) for x in make_vars)
     return (f"-q{v['QUANTUM_US']}" if v.get("QUANTUM_US") else "") + \
-        ("-fplazy" if v.get("FPSAVE") == "lazy" else "")
+        ("-fplazy" if v.get("FPSAVE") == "lazy" else "") + \
+        ("-lockdebug" if v.get("LOCKDEBUG") == "1" else "")
 
 
 def boot(build, board, smp, make_vars, args, semihosting=True, until=None):
@@ -480,9 +495,11 @@ def run_suite(t, build, label, board, smp, make_vars, args, expect):
         t.ok(f"{label}", f"  ({len(results)} cases, {secs:.1f} s)")
 
 
-def run_crash(t, build, case, board, pattern, want):
-    status, out, secs = boot(build, board, 4, [], f"crash={case}")
-    name = f"{board} crash: {case}"
+def run_crash(t, build, case, spec, pattern, want):
+    """spec: a board, or board+VAR=value+... for a kernel built so."""
+    board, *make_vars = spec.split("+")
+    status, out, secs = boot(build, board, 4, make_vars, f"crash={case}")
+    name = f"{' '.join([board] + make_vars)} crash: {case}"
     if status is None:
         t.fail(name, f"timed out after {TIMEOUT} s", out)
     elif not re.search(pattern, out, re.M):
@@ -538,6 +555,7 @@ BAD_INPUT = [
     (["BOARD=rpi3", "SMP=5"], r"SMP=5: BOARD=rpi3 runs at most 4 cores"),
     (["BOARD=pi9"], r"BOARD=pi9: no such board"),
     (["QUANTUM_US=-5"], r"QUANTUM_US=-5: a number of microseconds"),
+    (["LOCKDEBUG=yes"], r"LOCKDEBUG=yes: 1 checks the lock rules, 0 does not"),
 ]
 
 
@@ -677,9 +695,9 @@ def main():
         if sel.search(label):
             run_suite(t, build, label, board, smp, make_vars, args, expect)
     for case, boards, pattern, want in CRASHES:
-        for board in boards:
-            if sel.search(f"{board} crash: {case}"):
-                run_crash(t, build, case, board, pattern, want)
+        for spec in boards:
+            if sel.search(f"{spec.replace('+', ' ')} crash: {case}"):
+                run_crash(t, build, case, spec, pattern, want)
     if sel.search("without semihosting"):
         run_no_semihosting(t, build, "virt", 0, r"ktest: crash case exit3$")
         run_no_semihosting(t, build, "rpi3", None, r"^gometal: system halted, status 3$")

@@ -5,7 +5,9 @@
 #include "ktest.h"
 #include <assert.h>
 #include <gometal.h>
+#include <kernel/spinlock.h>
 #include <kernel/sysreg.h>
+#include <sched/sched.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -224,6 +226,26 @@ CRASH(unlock_of_unlocked_mutex)
 	mutex_lock(&m);
 	mutex_unlock(&m);
 	mutex_unlock(&m);
+}
+
+/* Lock rules: tests/run.py boots these on a LOCKDEBUG=1 kernel only
+ * (kernel/spinlock.h); elsewhere the rules are not checked. */
+CRASH(spinlock_released_unheld)
+{
+	static spinlock_t l;
+	spin_unlock(&l);
+}
+
+CRASH(spinlock_taken_twice)
+{
+	static spinlock_t l;
+	spin_lock(&l);
+	spin_lock(&l);
+}
+
+CRASH(lock_not_held_where_required)
+{
+	globrunq_pop(); /* sched.lock held, says its comment */
 }
 
 CRASH(runlock_of_unlocked_rwmutex)
