@@ -1,6 +1,6 @@
 /*
- * Channels (Go's runtime/chan.go): make, send, receive, close, and
- * go_after (time.After).
+ * Channels (Go's runtime/chan.go): make, send, receive, close. go_after
+ * (time.After) is a channel fed by a timer: sched/time.c.
  *
  * Locking: c->lock (a spinlock, so the holder is not preempted) protects
  * the buffer, the indexes, `closed` and both wait queues. A task that must
@@ -17,10 +17,8 @@
  * woken side runs next on the waker's core (go_ready puts it on runnext).
  */
 #include <gometal.h>
-#include <kernel/generic_timer.h>
 #include <kernel/panic.h>
 #include <sched/chan.h>
-#include <sched/timer.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -195,7 +193,6 @@ size_t chan_cap(chan_t *c)
 	return c ? c->dataqsiz : 0;
 }
 
-static void after_stop(struct after *a);
 
 void chan_free(chan_t *c)
 {
@@ -306,6 +303,11 @@ static bool chanrecv(struct chan *c, void *ep, bool block, bool *received)
 	return true;
 }
 
+bool chan_try_send(struct chan *c, const void *ep)
+{
+	return chansend(c, ep, false);
+}
+
 void chan_send(chan_t *c, const void *elem)
 {
 	chansend(c, elem, true);
@@ -355,49 +357,3 @@ void chan_close(chan_t *c)
 	}
 }
 
-/* --- go_after (time.After) --- */
-
-struct after {
-	struct chan *c;
-	struct timer t;
-	uint32_t done;	/* atomic: the callback has finished with c */
-};
-
-/* In a core's scheduler: the buffer has room for the one value. */
-static void after_fire(struct timer *t)
-{
-	struct after *a = t->arg;
-	uint64_t now = go_now();
-	chansend(a->c, &now, false);
-	__atomic_store_n(&a->done, 1, __ATOMIC_RELEASE);
-}
-
-/* chan_free: the timer must neither fire later nor be firing now. */
-static void after_stop(struct after *a)
-{
-	if (!deltimer(&a->t))
-		while (!__atomic_load_n(&a->done, __ATOMIC_ACQUIRE))
-			spin_pause(); /* a scheduler finishing after_fire: short */
-	free(a);
-}
-
-chan_t *go_after(uint64_t ns)
-{
-	must_be_task("go_after");
-	struct chan *c = chan_make(sizeof(uint64_t), 1);
-	struct after *a = malloc(sizeof(*a));
-	if (!c || !a) {
-		free(c);
-		free(a);
-		return 0;
-	}
-	memset(a, 0, sizeof(*a));
-	a->c = c;
-	c->after = a;
-	a->t.fn = after_fire;
-	a->t.arg = a;
-	/* At least ns: go_sleep's rounding (sched/park.c). */
-	a->t.when = timer_count() + timer_ns_to_ticks(ns) + 2;
-	addtimer(&a->t);
-	return c;
-}

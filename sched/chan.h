@@ -67,3 +67,8 @@ void chan_zero(struct chan *c, void *ep);
 /* Parks forever (a nil channel, an empty select), showing reason. */
 void chan_block_forever(const char *reason) __attribute__((noreturn));
 void chan_panic_closed_send(void) __attribute__((noreturn));
+
+/* A send that never blocks: false if it would have (go_after's timer). */
+bool chan_try_send(struct chan *c, const void *ep);
+/* sched/time.c: chan_free of a go_after channel stops its timer first. */
+void after_stop(struct after *a);

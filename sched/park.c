@@ -6,7 +6,6 @@
  */
 #include <gometal.h>
 #include <kernel/panic.h>
-#include <kernel/generic_timer.h>
 #include <reent.h>
 #include <sched/sched.h>
 
@@ -172,42 +171,6 @@ slow:
 	mcall(gosched_m);
 out:
 	preempt_enable();
-}
-
-/* --- sleep --- */
-
-static void sleep_fire(struct timer *t)
-{
-	go_ready(t->arg);
-}
-
-static bool sleep_park(struct g *g, void *t)
-{
-	(void)g;
-	addtimer(t);
-	return true;
-}
-
-void go_sleep(uint64_t ns)
-{
-	struct g *g = must_be_task("go_sleep");
-	if (ns == 0) {
-		go_yield();
-		return;
-	}
-	/* Two ticks more: ns_to_ticks rounds down, and a go_now() difference
-	 * may lose one more. */
-	struct timer t = {.when = timer_count() + timer_ns_to_ticks(ns) + 2,
-			  .fn = sleep_fire,
-			  .arg = g};
-	/* Queued only once we are off the core (sleep_park): the timer cannot
-	 * fire and ready us before we are parked. */
-	go_park(sleep_park, &t, "sleep");
-}
-
-uint64_t go_now(void)
-{
-	return timer_ns();
 }
 
 /* --- exit --- */

@@ -6,9 +6,10 @@
  * that did not inherit one (runnext keeps the slice, so tasks handing a
  * token to each other through runnext share it and are preempted together,
  * as in Go: one that inherits an expired slice is preempted at once). A
- * preemption or an idle P ends the slice. The core's compare register always holds the nearer of the
- * slice end and its P's earliest timer (timer_program): tickless, an idle
- * core with no timers is never interrupted.
+ * preemption or an idle P ends the slice. The core's compare register
+ * always holds the nearer of the slice end and its P's earliest timer
+ * (timer_program, sched/time.c): tickless, an idle core with no timers is
+ * never interrupted.
  *
  * The interrupt (preempt_tick, from rt/irq.c). It preempts the running
  * task when a timer of this P is due or the slice is over and something
@@ -78,38 +79,6 @@ void preempt_init(void)
 		kprintf("preemption: off (quantum=0)\n");
 }
 
-/* The compare register, and pp->armed, what it holds (UINT64_MAX: off). */
-static void set_compare(struct p *pp, uint64_t w)
-{
-	pp->armed = w;
-	if (w == UINT64_MAX)
-		timer_disarm();
-	else
-		timer_arm_at(w);
-}
-
-/*
- * Lazily: the register is only ever moved earlier here. If it holds a
- * later deadline than needed it is pulled in; if an earlier one (the
- * slice of a task that has since switched out), it is left, and that
- * interrupt comes early, finds nothing due and re-programs (preempt_tick).
- * That costs at most about one interrupt per quantum, and saves writing
- * the register on every switch.
- */
-void timer_program(struct p *pp)
-{
-	uint64_t w = timers_when(pp);
-	if (pp->slice_end < w)
-		w = pp->slice_end;
-	if (w < pp->armed)
-		set_compare(pp, w);
-}
-
-void timer_program_idle(struct p *pp)
-{
-	set_compare(pp, timers_when(pp));
-}
-
 /* Could this P run something else than its current task? */
 bool p_other_work(struct p *pp)
 {
@@ -131,7 +100,7 @@ struct g *preempt_tick(struct frame *f, struct g *g)
 {
 	struct cpu *c = this_cpu();
 	struct p *pp = c->p;
-	set_compare(pp, UINT64_MAX); /* its interrupt is level-triggered */
+	timer_set_compare(pp, UINT64_MAX); /* its interrupt is level-triggered */
 	c->timer_ticks++;
 	if (!g) {
 		c->timer_ticks_idle++;
@@ -149,7 +118,7 @@ struct g *preempt_tick(struct frame *f, struct g *g)
 	if (!own || (__atomic_load_n(&g->preempt, __ATOMIC_RELAXED) & PREEMPT_COUNT)) {
 		if (own)
 			__atomic_fetch_or(&g->preempt, PREEMPT_PENDING, __ATOMIC_RELAXED);
-		set_compare(pp, now + retry_ticks);
+		timer_set_compare(pp, now + retry_ticks);
 		return 0;
 	}
 	if (!due && !p_other_work(pp)) {

@@ -102,7 +102,7 @@ struct p {
 	/* Dead tasks with default-size stacks, for reuse. */
 	struct g *gfree;
 	int ngfree;
-	/* Time slice and timers (sched/preempt.c, sched/timers.c). */
+	/* Time slice (sched/preempt.c) and timers (sched/time.c). */
 	uint64_t slice_end;		/* counter value the running slice ends at; 0: start anew */
 	uint64_t armed;			/* what the compare register holds, UINT64_MAX: off */
 	struct ptimers timers;
@@ -253,10 +253,13 @@ extern const char fpsave_mode[];	/* "eager" or "lazy" (FPSAVE=) */
 void preempt_init(void);	/* the quantum, from QUANTUM_US or quantum= */
 long preempt_set_quantum_us(long us);	/* 0: no preemption (new slices on) */
 bool p_other_work(struct p *pp);	/* anything here besides the running task */
-void timer_program(struct p *pp);	/* compare register := min(slice end, next timer) */
-void timer_program_idle(struct p *pp);	/* compare register := next timer, or off */
 struct frame;
 struct g *preempt_tick(struct frame *f, struct g *g); /* from the timer IRQ */
+
+/* time.c (and sched/timer.h: the timers) */
+void timer_program(struct p *pp);	/* compare register := min(slice end, next timer) */
+void timer_program_idle(struct p *pp);	/* compare register := next timer, or off */
+void timer_set_compare(struct p *pp, uint64_t when);	/* := when, UINT64_MAX: off */
 
 /* trace.c */
 void schedtrace_start(uint64_t period_ms, bool detail);

@@ -2,7 +2,7 @@
  * Timers (Go's runtime timers): a callback at a deadline on the generic
  * counter. Each P keeps its own in a heap (sched/timerheap.c); the core's
  * timer compare register is set to the nearer of its earliest timer and the
- * end of the running task's time slice (sched/preempt.c), so a core with no
+ * end of the running task's time slice (sched/time.c), so a core with no
  * task and no timer takes no timer interrupt at all.
  *
  * Callbacks run in a core's scheduler (never in an interrupt handler), with

@@ -1,6 +1,6 @@
 /*
  * Preemption by the timer interrupt, time slices, per-P timers and
- * go_sleep (sched/preempt.c, sched/timers.c).
+ * go_sleep (sched/preempt.c, sched/time.c).
  *
  * The "one core" cases pin their tasks to one core, so they run the same
  * way whatever the number of cores (a pinned task that is preempted goes
