@@ -226,8 +226,10 @@ static inline __attribute__((always_inline)) bool wait_on(struct chan *c, struct
 	return me.success;
 }
 
-/* Go's chansend. Returns false only when !block and it would block. */
-static bool chansend(struct chan *c, const void *ep, bool block)
+/* Go's chansend. Returns false only when !block and it would block.
+ * Inline: chan_send's copy is the blocking one, chan_try_send's the other. */
+static inline __attribute__((always_inline)) bool chansend(struct chan *c, const void *ep,
+							   bool block)
 {
 	if (!c) {
 		if (!block)

@@ -4,6 +4,7 @@
  * finds their way. Every core is an M bound for life to its P.
  */
 #pragma once
+#include <kernel/generic_timer.h>
 #include <kernel/panic.h>
 #include <kernel/percpu.h>
 #include <kernel/spinlock.h>
@@ -259,7 +260,16 @@ struct g *preempt_tick(struct frame *f, struct g *g); /* from the timer IRQ */
 /* time.c (and sched/timer.h: the timers) */
 void timer_program(struct p *pp);	/* compare register := min(slice end, next timer) */
 void timer_program_idle(struct p *pp);	/* compare register := next timer, or off */
-void timer_set_compare(struct p *pp, uint64_t when);	/* := when, UINT64_MAX: off */
+/* The compare register, and pp->armed, what it holds (UINT64_MAX: off).
+ * Inline: the timer interrupt sets it twice. */
+static inline void timer_set_compare(struct p *pp, uint64_t w)
+{
+	pp->armed = w;
+	if (w == UINT64_MAX)
+		timer_disarm();
+	else
+		timer_arm_at(w);
+}
 
 /* trace.c */
 void schedtrace_start(uint64_t period_ms, bool detail);

@@ -123,15 +123,8 @@ bool timers_live(void)
 
 /* --- the compare register --- */
 
-/* The compare register, and pp->armed, what it holds (UINT64_MAX: off). */
-void timer_set_compare(struct p *pp, uint64_t w)
-{
-	pp->armed = w;
-	if (w == UINT64_MAX)
-		timer_disarm();
-	else
-		timer_arm_at(w);
-}
+/* timer_set_compare (sched.h, inline: it is on every timer interrupt)
+ * writes the register and pp->armed, what it holds. */
 
 /*
  * Lazily: the register is only ever moved earlier here. If it holds a
