@@ -6,6 +6,7 @@
 #pragma once
 #include <stdint.h>
 #include <kernel/config.h>
+#include <kernel/spinlock.h>
 #include <kernel/sysreg.h>
 
 struct _reent;
@@ -26,6 +27,7 @@ struct cpu {
 	uint64_t ping_seen;	/* senders whose ping this core has handled */
 	/* Cross-core call slot (kernel/smp_call.c); written by the caller
 	 * under call_lock, cleared by this core. */
+	spinlock_t call_lock;
 	void (*volatile call_fn)(void *);
 	void *volatile call_arg;
 	struct _reent *reent;	/* newlib state while no task runs here */
@@ -35,6 +37,7 @@ struct cpu {
 } __attribute__((aligned(CPU_SIZE)));
 
 _Static_assert(sizeof(struct cpu) == CPU_SIZE, "CPU_SIZE must match struct cpu");
+_Static_assert(__builtin_offsetof(struct cpu, id) == 0, "kernel/spinlock.h's spin_me reads it");
 
 extern struct cpu cpus[NCPU_MAX];
 extern int ncpu_online;	/* number of cores that came up (written before main) */

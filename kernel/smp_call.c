@@ -2,7 +2,7 @@
  * IPIs and cross-core calls.
  *
  * smp_call: the caller owns the target's call slot while it holds
- * call_lock[cpu]. It writes call_arg, then call_fn with release order, and
+ * cpus[cpu].call_lock. It writes call_arg, then call_fn with release order, and
  * sends IPI_CALL (the irqchip puts a dsb before the IPI). The target reads
  * call_fn with acquire order, so it sees call_arg; it runs fn, then clears
  * call_fn with release order, so the caller, seeing NULL with acquire
@@ -16,7 +16,6 @@
 #include <kernel/platform.h>
 #include <kernel/spinlock.h>
 
-static spinlock_t call_lock[NCPU_MAX];	/* call_lock[n] guards cpus[n].call_* */
 
 void ipi_send(int cpu, enum ipi ipi)
 {
@@ -71,11 +70,11 @@ void smp_call(int cpu, void (*fn)(void *), void *arg)
 		return;
 	}
 	struct cpu *t = &cpus[cpu];
-	spin_lock(&call_lock[cpu]);
+	spin_lock(&cpus[cpu].call_lock);
 	t->call_arg = arg;
 	__atomic_store_n(&t->call_fn, fn, __ATOMIC_RELEASE);
 	ipi_send(cpu, IPI_CALL);
 	while (__atomic_load_n(&t->call_fn, __ATOMIC_ACQUIRE))
 		cpu_relax();
-	spin_unlock(&call_lock[cpu]);
+	spin_unlock(&cpus[cpu].call_lock);
 }

@@ -53,9 +53,12 @@ typedef struct {
 
 #ifdef LOCK_DEBUG
 #include <kernel/panic.h>
-#include <kernel/percpu.h>
+#include <kernel/sysreg.h>
 
-static inline uint32_t spin_me(void) { return (uint32_t)cpu_id() + 1; }
+/* This core's id + 1: TPIDR_EL1 points to its struct cpu, whose first
+ * field is the id (kernel/percpu.h asserts it; not included here, since
+ * struct cpu holds a lock itself). */
+static inline uint32_t spin_me(void) { return (uint32_t)*(const int *)read_tpidr_el1() + 1; }
 
 /* Does this core hold l? */
 static inline int spin_held(spinlock_t *l)

@@ -100,7 +100,7 @@ void wakep(void)
 	ipi_send(pp->id, IPI_RESCHED);
 }
 
-void wake_p(struct p *pp)
+void wake_for_pinned(struct p *pp)
 {
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	if (!__atomic_load_n(&pp->idle, __ATOMIC_RELAXED))

@@ -24,16 +24,13 @@ void mcall(void (*fn)(struct g *))
 
 /* --- park / ready --- */
 
-static void *park_arg[NCPU_MAX];
-static bool (*park_fn[NCPU_MAX])(struct g *, void *);
-
 static void park_m(struct g *g)
 {
 	struct cpu *c = this_cpu();
 	g->state = G_WAITING;
 	set_curg(c, 0);
-	bool (*unlockf)(struct g *, void *) = park_fn[c->id];
-	if (unlockf && !unlockf(g, park_arg[c->id])) {
+	bool (*unlockf)(struct g *, void *) = c->p->park_fn;
+	if (unlockf && !unlockf(g, c->p->park_arg)) {
 		g->state = G_RUNNING; /* changed its mind: run on */
 		set_curg(c, g);
 		timer_program(c->p); /* an interrupt meanwhile may have disarmed it */
@@ -51,10 +48,10 @@ void go_park(bool (*unlockf)(struct g *, void *), void *arg, const char *reason)
 	if ((g->preempt & PREEMPT_COUNT) > 1)
 		panic("go_park (%s) with %u spinlocks held", reason, g->preempt & PREEMPT_COUNT);
 	preempt_disable(); /* until mcall: park_fn/arg are this core's */
-	int c = cpu_id();
+	struct p *pp = this_p();
 	g->waitreason = reason;
-	park_fn[c] = unlockf;
-	park_arg[c] = arg;
+	pp->park_fn = unlockf;
+	pp->park_arg = arg;
 	mcall(park_m);
 	g->waitreason = 0;
 	preempt_enable();

@@ -131,7 +131,7 @@ void pinq_put(struct p *pp, struct g *g)
 	__atomic_add_fetch(&pp->npinned, 1, __ATOMIC_SEQ_CST);
 	spin_unlock(&pp->pin_lock);
 	if (pp != this_p())
-		wake_p(pp);
+		wake_for_pinned(pp);
 }
 
 static struct g *pinq_get(struct p *pp)

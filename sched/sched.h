@@ -108,6 +108,12 @@ struct p {
 	uint64_t armed;			/* what the compare register holds, UINT64_MAX: off */
 	struct ptimers timers;
 	uint64_t preempts;		/* tasks preempted here */
+	/* go_park's unlockf and its argument, for park_m on the scheduler
+	 * stack (sched/park.c); own core, preemption off. */
+	bool (*park_fn)(struct g *, void *);
+	void *park_arg;
+	/* A page a stack fault here took but did not need (sched/stack.c). */
+	void *spare_page;
 };
 
 struct sched {
@@ -226,7 +232,9 @@ void ready_put(struct g *g);	/* a new or readied task: runnext or its pinned lis
 
 /* idle.c */
 void wakep(void);
-void wake_p(struct p *pp);	/* pp has pinned work: get it out of its sleep */
+/* pp has pinned work: get it out of its sleep (wakep, by contrast, wakes
+ * any idle P to look for work). */
+void wake_for_pinned(struct p *pp);
 void pidle_put(struct p *pp);	/* sched.lock held */
 struct p *pidle_get(void);	/* sched.lock held */
 bool pidle_remove(struct p *pp);/* sched.lock held */

@@ -47,6 +47,7 @@
 #include <kernel/platform.h>
 #include <kernel/spinlock.h>
 #include <kernel/sysreg.h>
+#include <sched/sched.h>
 #include <sched/stack.h>
 
 #define PTE_LAZY	(1ull << 55)	/* invalid (bit 0 clear): back on first touch */
@@ -58,13 +59,6 @@
 
 static spinlock_t stack_lock;	/* protects next, and making tables in the region */
 static uintptr_t next = STACK_VA_BASE;	/* bottom of the next slot */
-
-/*
- * A page a fault on this core took but did not need (another core backed
- * the same page first), kept for its next fault. Only the core's own fault
- * handler touches its entry: IRQs masked, and it cannot fault itself.
- */
-static void *spare[NCPU_MAX];
 
 static bool overlaps(uint64_t base, uint64_t size)
 {
@@ -150,12 +144,18 @@ static void zero_page(void *p)
 				 : "memory");
 }
 
+/*
+ * pp->spare_page: a page a fault on this core took but did not need
+ * (another core backed the same page first), kept for its next fault. Only
+ * the core's own fault handler touches it: IRQs masked, and it cannot
+ * fault itself.
+ */
 static void *fault_page(void)
 {
-	int me = cpu_id();
-	void *p = spare[me];
+	struct p *pp = this_p();
+	void *p = pp->spare_page;
 	if (p) {
-		spare[me] = 0;
+		pp->spare_page = 0;
 		return p;
 	}
 	return mem_pages(1);
@@ -183,7 +183,7 @@ bool stack_fault(uint64_t far, uint64_t esr)
 	 * backed the page, and ours waits for the next fault here. */
 	if (!__atomic_compare_exchange_n(pte, &old, mmu_pte_rw((uintptr_t)page), false,
 					 __ATOMIC_RELEASE, __ATOMIC_RELAXED))
-		spare[cpu_id()] = page;
+		this_p()->spare_page = page;
 	/* The entry reaches the table walkers before the access is retried;
 	 * the ISB (and the ERET after it) make this core walk afresh. */
 	dsb_ishst();
