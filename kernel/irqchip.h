@@ -1,7 +1,8 @@
 /*
- * The interrupt controller as the kernel sees it (drivers/irq/ implements it): per-core timer interrupt and
- * inter-processor interrupts. Interrupt numbers follow the GIC's INTIDs on
- * every controller: IPIs 0-15 (SGIs), the EL1 virtual timer 27 (a PPI).
+ * The interrupt controller as the kernel sees it (drivers/irq/ implements
+ * it): per-core timer interrupt and inter-processor interrupts. Interrupt
+ * numbers follow the GIC's INTIDs on every controller: IPIs 0-15 (SGIs),
+ * the EL1 virtual timer 27 (a PPI).
  */
 #pragma once
 #include <stdint.h>

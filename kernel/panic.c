@@ -1,8 +1,9 @@
 /*
  * Panics and the report of a fatal exception (rt/traps.c decides which are
  * fatal): one line "panic: cpu N: what", then the registers and a
- * frame-pointer backtrace, then the system stops with PANIC_STATUS. Everything here uses kprintf, never newlib, and takes no
- * lock but the console's (forced open once the other cores are stopped).
+ * frame-pointer backtrace, then the system stops with PANIC_STATUS.
+ * Everything here uses kprintf, never newlib, and takes no lock but the
+ * console's (forced open once the other cores are stopped).
  */
 #include <kernel/frame.h>
 #include <kernel/panic.h>
