@@ -134,6 +134,32 @@ static uint64_t cpu_addr(const struct node *stack, int depth, int i)
 	return a;
 }
 
+static enum dt_intc intc_kind(const struct node *n)
+{
+	if (compat_has(n->compat, n->compat_len, "arm,gic-v3"))
+		return DT_INTC_GICV3;
+	if (compat_has(n->compat, n->compat_len, "arm,cortex-a15-gic") ||
+	    compat_has(n->compat, n->compat_len, "arm,gic-400"))
+		return DT_INTC_GICV2;
+	if (compat_has(n->compat, n->compat_len, "brcm,bcm2836-l1-intc"))
+		return DT_INTC_BCM2836;
+	return DT_INTC_NONE;
+}
+
+/*
+ * Which controller to drive when a tree has several: a GIC over the
+ * BCM2836 per-core block, else the first. The Pi 4's tree (Linux
+ * arch/arm/boot/dts/broadcom/bcm2711.dtsi) has both, enabled, the
+ * brcm,bcm2836-l1-intc "local_intc" first, and routes every interrupt
+ * through the arm,gic-400 (the root's interrupt-parent = <&gicv2>); the
+ * first one found would be the wrong one, and no timer interrupt or IPI
+ * would ever arrive.
+ */
+static int intc_rank(enum dt_intc k)
+{
+	return k == DT_INTC_NONE ? 0 : k == DT_INTC_BCM2836 ? 1 : 2;
+}
+
 /* A node is complete (its END_NODE seen): record what it tells. */
 static void node_done(const struct node *stack, int depth, struct dt_info *o)
 {
@@ -150,20 +176,11 @@ static void node_done(const struct node *stack, int depth, struct dt_info *o)
 	}
 	if (!n->compat || n->disabled)
 		return;
-	if (o->intc == DT_INTC_NONE) {
-		enum dt_intc kind = DT_INTC_NONE;
-		if (compat_has(n->compat, n->compat_len, "arm,gic-v3"))
-			kind = DT_INTC_GICV3;
-		else if (compat_has(n->compat, n->compat_len, "arm,cortex-a15-gic") ||
-			 compat_has(n->compat, n->compat_len, "arm,gic-400"))
-			kind = DT_INTC_GICV2;
-		else if (compat_has(n->compat, n->compat_len, "brcm,bcm2836-l1-intc"))
-			kind = DT_INTC_BCM2836;
-		if (kind != DT_INTC_NONE) {
-			o->intc = kind;
-			o->intc_reg[0] = cpu_addr(stack, depth, 0);
-			o->intc_reg[1] = cpu_addr(stack, depth, 1);
-		}
+	enum dt_intc kind = intc_kind(n);
+	if (kind != DT_INTC_NONE && intc_rank(kind) > intc_rank(o->intc)) {
+		o->intc = kind;
+		o->intc_reg[0] = cpu_addr(stack, depth, 0);
+		o->intc_reg[1] = cpu_addr(stack, depth, 1);
 	}
 	if (!o->pl011 && compat_has(n->compat, n->compat_len, "arm,pl011"))
 		o->pl011 = cpu_addr(stack, depth, 0);
