@@ -116,6 +116,28 @@
 	isb
 	.endm
 
+/*
+ * Test hook (boot argument smp_late=N): the core whose mpidr is in
+ * boot_params.late waits an eighth of a second here, between finding its
+ * slot and taking it, so that it comes in after the boot core gave up on
+ * it (tests/run.py has the boot core wait 50 ms). x1 = this core's
+ * mpidr_aff; clobbers x5-x7.
+ */
+	.macro dawdle_if_late
+	adr_l	x5, boot_params
+	ldr	x5, [x5, #BP_LATE]
+	cmp	x5, x1
+	b.ne	9f
+	mrs	x6, cntfrq_el0
+	lsr	x6, x6, #3
+	mrs	x7, cntvct_el0
+	add	x6, x6, x7
+8:	mrs	x7, cntvct_el0
+	cmp	x7, x6
+	b.lo	8b
+9:
+	.endm
+
 	.section .text.head, "ax"
 	.globl	_start
 _start:
@@ -169,20 +191,44 @@ secondary_entry:
 	cmp	x0, #NCPU_MAX
 	b.lo	1b
 	b	park
-2:	cpu_setup
+2:	dawdle_if_late
+	mov	x23, x0			/* the slot */
+	mov	x24, x1			/* our mpidr_aff */
 	adr_l	x4, boot_params
-	ldp	x19, x20, [x4, #BP_TTBR0]	/* ttbr0, tcr */
-	ldp	x21, x22, [x4, #BP_MAIR]	/* mair, sctlr */
-	mov	x23, x0
-	mov	x0, x19
-	mov	x1, x20
-	mov	x2, x21
-	mov	x3, x22
-	bl	mmu_on
+	ldp	x0, x1, [x4, #BP_TTBR0]	/* ttbr0, tcr */
+	ldp	x2, x3, [x4, #BP_MAIR]	/* mair, sctlr */
+	bl	mmu_on			/* a leaf: no stack yet */
+	/*
+	 * Take the slot: compare-and-swap our mpidr for BP_CLAIMED, with
+	 * the MMU and caches on (exclusives need them; ARM ARM B2.9.5). The
+	 * boot core, when it gives up on us, swaps our mpidr for BP_NONE
+	 * (rt/smp.c withdraw): exactly one of the two wins. A core that
+	 * found its slot, then stalled past the boot core's wait, loses
+	 * here and parks before touching the slot's stack or struct cpu,
+	 * which may already be another core's.
+	 */
+	adr_l	x5, boot_params + BP_MPIDR
+	add	x5, x5, x23, lsl #3
+	mov	x6, #BP_CLAIMED
+3:	ldaxr	x7, [x5]
+	cmp	x7, x24
+	b.ne	4f
+	stlxr	w8, x6, [x5]
+	cbnz	w8, 3b
+	mov	x0, x23
+	cpu_setup
 	mov	x0, x23
 	bl	secondary_main		/* never returns */
+4:	clrex
+	b	park
+/*
+ * Where a core stops for good (an unlisted or late core, a stopped one).
+ * WFI, not WFE: a core in a WFE loop never counts as idle, so under QEMU
+ * -icount the clock would advance only by its loop's instructions, and
+ * the other cores' timers would take minutes to come.
+ */
 	.globl	park
-park:	wfe
+park:	wfi
 	b	park
 
 /*

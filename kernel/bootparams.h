@@ -10,8 +10,10 @@
 #define BP_TCR		8
 #define BP_MAIR		16
 #define BP_SCTLR	24
-#define BP_MPIDR	32	/* uint64_t[NCPU_MAX]: mpidr_aff() of each logical cpu */
+#define BP_LATE		32	/* test hook (smp_late=): this mpidr dawdles before its claim */
+#define BP_MPIDR	40	/* uint64_t[NCPU_MAX]: mpidr_aff() of each logical cpu */
 #define BP_NONE		(~0)	/* an mpidr slot no core may claim */
+#define BP_CLAIMED	(~1)	/* the slot's core took it (boot/start.S) */
 
 #ifndef __ASSEMBLER__
 #include <stddef.h>
@@ -19,6 +21,7 @@
 
 struct boot_params {
 	uint64_t ttbr0, tcr, mair, sctlr;
+	uint64_t late;
 	uint64_t mpidr[NCPU_MAX];
 } __attribute__((aligned(64)));
 
@@ -26,6 +29,7 @@ _Static_assert(offsetof(struct boot_params, ttbr0) == BP_TTBR0, "BP_TTBR0");
 _Static_assert(offsetof(struct boot_params, tcr) == BP_TCR, "BP_TCR");
 _Static_assert(offsetof(struct boot_params, mair) == BP_MAIR, "BP_MAIR");
 _Static_assert(offsetof(struct boot_params, sctlr) == BP_SCTLR, "BP_SCTLR");
+_Static_assert(offsetof(struct boot_params, late) == BP_LATE, "BP_LATE");
 _Static_assert(offsetof(struct boot_params, mpidr) == BP_MPIDR, "BP_MPIDR");
 
 extern struct boot_params boot_params;

@@ -50,13 +50,42 @@ static int start_core(int i)
 	return psci_cpu_on(plat.cpu_start == CPU_START_PSCI_SMC, mpidr, entry);
 }
 
-static bool wait_online(int id)
+/* How long a core may take to check in: CORE_ANSWER_MS, or the boot
+ * argument smp_wait_ms (tests shorten it to make a core late on purpose). */
+static uint64_t answer_ms(void)
 {
-	uint64_t deadline = timer_count() + timer_ns_to_ticks(CORE_ANSWER_MS * 1000000ull);
+	long ms = cmdline_int("smp_wait_ms", CORE_ANSWER_MS);
+	return ms > 0 ? (uint64_t)ms : CORE_ANSWER_MS;
+}
+
+static bool wait_online(int id, uint64_t ms)
+{
+	uint64_t deadline = timer_count() + timer_ns_to_ticks(ms * 1000000ull);
 	while (timer_count() < deadline)
 		if (__atomic_load_n(&cpus[id].online, __ATOMIC_ACQUIRE))
 			return true;
 	return false;
+}
+
+/*
+ * Gives up on the core meant for slot `id`: swaps its mpidr in the slot
+ * for BP_NONE, unless it has swapped in BP_CLAIMED first (boot/start.S):
+ * then it is past its point of no return and does come online, so wait
+ * for that. False: the slot is free again, and the core, if it ever
+ * arrives, parks. The clean makes BP_NONE what a core with its caches off
+ * reads.
+ */
+static bool withdraw(int id, uint64_t mpidr)
+{
+	uint64_t want = mpidr;
+	if (__atomic_compare_exchange_n(&boot_params.mpidr[id], &want, (uint64_t)BP_NONE, false,
+					__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+		dcache_clean_inval_range(&boot_params, sizeof(boot_params));
+		return false;
+	}
+	if (!wait_online(id, answer_ms()))
+		panic("smp: core %lx took slot %d but did not come online", mpidr, id);
+	return true;
 }
 
 /* Starts cores until `want` are online or the candidates run out. */
@@ -65,6 +94,10 @@ void smp_boot(int want)
 	uint64_t me = mpidr_aff(read_mpidr());
 	for (int i = 0; i < NCPU_MAX; i++)
 		boot_params.mpidr[i] = (uint64_t)BP_NONE;
+	/* Test hook: smp_late=N makes the machine's core N check in late. */
+	long late = cmdline_int("smp_late", -1);
+	boot_params.late = late >= 1 && late < plat.ncpus ? mpidr_aff(plat.cpu_mpidr[late])
+							   : (uint64_t)BP_NONE;
 	cpus[0].mpidr = me;
 	cpus[0].online = 1;
 
@@ -78,23 +111,30 @@ void smp_boot(int want)
 		boot_params.mpidr[id] = mpidr;
 		dcache_clean_inval_range(&boot_params, sizeof(boot_params));
 		int err = start_core(i);
-		if (err == 0 && wait_online(id)) {
+		if (err == 0 && (wait_online(id, answer_ms()) || withdraw(id, mpidr))) {
 			ncpu_online++;
 			continue;
 		}
 		if (err)
 			kprintf("smp: core %lx failed to start (PSCI error %d)\n", mpidr, err);
 		else
-			kprintf("smp: core %lx did not come online within %d s\n", mpidr,
-				CORE_ANSWER_MS / 1000);
-		boot_params.mpidr[id] = (uint64_t)BP_NONE; /* a late arrival parks */
-		dcache_clean_inval_range(&boot_params, sizeof(boot_params));
+			kprintf("smp: core %lx did not come online within %lu ms\n", mpidr,
+				(unsigned long)answer_ms());
+		if (err) {
+			boot_params.mpidr[id] = (uint64_t)BP_NONE;
+			dcache_clean_inval_range(&boot_params, sizeof(boot_params));
+		}
 	}
 }
 
 void secondary_main(int id)
 {
 	struct cpu *c = this_cpu();
+	/* The slot's mpidr is the boot core's choice (smp_boot): a core that
+	 * is not that one must never get this far (boot/start.S's claim). */
+	uint64_t me = mpidr_aff(read_mpidr());
+	if (me != c->mpidr)
+		panic("smp: core %lx runs as cpu %d, the slot of core %lx", me, id, c->mpidr);
 	c->id = id;
 	plat.irqchip->init_cpu();
 	timer_disarm();

@@ -36,6 +36,14 @@ SUITES = [
     ("rpi4 smp=1", "rpi4", 1, [], "", 1),
     # A core that never checks in is reported; the system runs on the rest.
     ("virt smp=4, cpu 2 stuck", "virt", 4, [], "smp_stuck=2 test=smp", 3),
+    # A core that finds its slot, then takes longer than the boot core
+    # waits (smp_late: an eighth of a second, against smp_wait_ms=50), must park
+    # for good: the boot core gives its slot to the next core. Under
+    # -icount, so only the late core is late. On each interrupt controller
+    # and start method (PSCI; the Pi's spin table).
+    ("virt smp=4 icount, cpu 2 late", "virt", 4, [], "icount=1 smp_late=2 smp_wait_ms=50 test=smp", 3),
+    ("rpi3 smp=4 icount, cpu 2 late", "rpi3", 4, [], "icount=1 smp_late=2 smp_wait_ms=50 test=smp", 3),
+    ("rpi4 smp=4 icount, cpu 2 late", "rpi4", 4, [], "icount=1 smp_late=2 smp_wait_ms=50 test=smp", 3),
     # schedtrace lines while the scheduler is busy (checked in run_suite)
     ("virt smp=4 schedtrace", "virt", 4, [], "schedtrace=10 test=sched.stealing", 4),
     # Preemption at a 50 us quantum: everything still passes.
@@ -482,6 +490,8 @@ def run_suite(t, build, label, board, smp, make_vars, args, expect):
         problems.append(f"expected 'cpus online: {expect}'")
     if "smp_stuck" in args and "did not come online" not in out:
         problems.append("stuck core was not reported")
+    if "smp_late" in args and not re.search(r"^smp: core \w+ did not come online within 50 ms$", out, re.M):
+        problems.append("late core was not reported")
     sched_line = (r"^SCHED \d+ms: gomaxprocs=4 idleprocs=[0-4] threads=4 "
                   r"spinningthreads=\d+ runqueue=\d+ \[\d+ \d+ \d+ \d+\]$")
     if "schedtrace" in args and not re.search(sched_line, out, re.M):

@@ -1,6 +1,7 @@
 /* Bring-up: every core online, with its own per-cpu area and stacks. */
 #include "ktest.h"
 #include <gometal.h>
+#include <kernel/cmdline.h>
 #include <kernel/percpu.h>
 #include <kernel/platform.h>
 
@@ -37,4 +38,26 @@ TEST(smp, mpidrs_are_distinct)
 	for (int a = 0; a < go_ncpu(); a++)
 		for (int b = a + 1; b < go_ncpu(); b++)
 			CHECK(cpus[a].mpidr != cpus[b].mpidr);
+}
+
+/* smp_late=N (tests/run.py): core N found its slot, then took longer than
+ * the boot core waits, which gave the slot to the next core. When it comes
+ * in (an eighth of a second after its start), it must park: if it ran on as
+ * that slot's cpu, secondary_main would panic on the mpidr mismatch, or
+ * two cores would run one P. Wait well past its arrival, then look. */
+TEST(smp, a_core_that_checks_in_late_parks)
+{
+	if (cmdline_int("smp_late", -1) < 0)
+		return;
+	uint64_t before[NCPU_MAX];
+	for (int c = 0; c < ncpu_online; c++)
+		before[c] = __atomic_load_n(&cpus[c].irqs, __ATOMIC_RELAXED);
+	go_sleep(400 * 1000000ull);
+	CHECK_EQ(ncpu_online, ktest_expected_cpus());
+	int seen[NCPU_MAX] = {0};
+	CHECK_EQ(ktest_on_every_core(whoami, seen), go_ncpu());
+	for (int c = 0; c < go_ncpu(); c++)
+		CHECK_EQ(seen[c], c + 100);
+	for (int c = 0; c < ncpu_online; c++)
+		CHECK(cpus[c].irqs >= before[c]);
 }
