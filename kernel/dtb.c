@@ -89,6 +89,12 @@ static void zero(void *p, size_t n)
 		*b = 0;
 }
 
+static bool has_reg(const struct node *n, const struct node *parent, int i)
+{
+	int stride = 4 * (parent->addr_cells + parent->size_cells);
+	return n->reg && (uint32_t)(stride * (i + 1)) <= n->reg_len;
+}
+
 /* Reg entry `i` of node `n`, whose parent is `parent`. */
 static uint64_t reg_addr(const struct node *n, const struct node *parent, int i)
 {
@@ -110,10 +116,16 @@ static uint64_t reg_size(const struct node *n, const struct node *parent, int i)
  * A device's address as the CPU sees it: reg entry `i` of stack[depth],
  * carried up through each ancestor bus's `ranges` (a Raspberry Pi's
  * peripherals sit at bus address 0x7e000000, CPU address 0x3f000000 on a
- * Pi 3). An empty or missing `ranges` passes addresses through.
+ * Pi 3). An empty or missing `ranges` passes addresses through. A missing
+ * entry is 0, untranslated: the Pi 5's soc bus maps bus address 0 (Linux
+ * arch/arm64/boot/dts/broadcom/bcm2712.dtsi, ranges <0x0 0x10 0x0
+ * 0x80000000>), so its one-entry brcm,bcm2836-l1-intc would otherwise get
+ * a second address of 0x1000000000.
  */
 static uint64_t cpu_addr(const struct node *stack, int depth, int i)
 {
+	if (!has_reg(&stack[depth], &stack[depth - 1], i))
+		return 0;
 	uint64_t a = reg_addr(&stack[depth], &stack[depth - 1], i);
 	for (int k = depth - 1; k >= 1; k--) {
 		const struct node *bus = &stack[k], *up = &stack[k - 1];

@@ -19,7 +19,9 @@
 # The plain form assumes no more than a minimal Debian 12 (debootstrap
 # --variant=minbase) with make and git: it also installs the host C
 # compiler and headers (tests/host, tools/chainboot.c), xz (newlib's
-# tarball is .tar.xz) and python3, all without Recommends.
+# tarball is .tar.xz, and so is Linux's in linux-source-6.12), dtc (the
+# Raspberry Pi device trees tools/fetch-dtbs.sh builds for tests/host) and
+# python3, all without Recommends.
 set -eu
 mode=${1:-}
 
@@ -49,6 +51,7 @@ else
 	[ -f /usr/include/stdio.h ] || need+=(libc6-dev) # (gcc only recommends it)
 	have mcopy || need+=(mtools)                     # make sdimage
 	[ -x /usr/sbin/mkfs.fat ] || [ -x /sbin/mkfs.fat ] || need+=(dosfstools)
+	have dtc || need+=(device-tree-compiler)         # tools/fetch-dtbs.sh (tests/host)
 	major=$(qemu_major)
 	if [ -z "$major" ] || [ "$major" -lt "$QEMU_MIN_MAJOR" ]; then
 		need_bpo+=(qemu-system-arm qemu-system-data)

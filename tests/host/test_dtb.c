@@ -152,6 +152,36 @@ static void dtb_translates_bus_addresses(void)
 	CHECK(dt.intc == DT_INTC_BCM2836 && dt.intc_reg[0] == 0x40000000);
 }
 
+/*
+ * As in the Pi 5's tree (Linux bcm2712.dtsi): a bus whose ranges map bus
+ * address 0, and a controller with one reg entry. The missing second entry
+ * must stay 0, not become the bus's base.
+ */
+static void dtb_missing_reg_entry_is_zero(void)
+{
+	static struct fdt f;
+	uint32_t one = 1, two = 2, ranges[] = {0x0, 0x10, 0x0, 0x80000000};
+	uint32_t local[] = {0x7cd00000, 0x100};
+	begin(&f, "");
+	prop_cells(&f, "#address-cells", 1, &two);
+	prop_cells(&f, "#size-cells", 1, &two);
+	begin(&f, "soc@107c000000");
+	prop_cells(&f, "ranges", 4, ranges);
+	prop_cells(&f, "#address-cells", 1, &one);
+	prop_cells(&f, "#size-cells", 1, &one);
+	begin(&f, "interrupt-controller@7cd00000");
+	prop(&f, "compatible", "brcm,bcm2836-l1-intc", 21);
+	prop_cells(&f, "reg", 2, local);
+	put32(&f, 2);
+	put32(&f, 2);
+	put32(&f, 2);
+	struct dt_info dt;
+	CHECK(dt_parse(finish(&f), &dt));
+	CHECK(dt.intc == DT_INTC_BCM2836);
+	CHECK(dt.intc_reg[0] == 0x107cd00000);
+	CHECK(dt.intc_reg[1] == 0);
+}
+
 static void dtb_rejects_garbage(void)
 {
 	struct dt_info dt;
@@ -180,6 +210,7 @@ int main(int argc, char **argv)
 	RUN(dtb_virt_gicv3_smp8);
 	RUN(dtb_skips_disabled_nodes);
 	RUN(dtb_translates_bus_addresses);
+	RUN(dtb_missing_reg_entry_is_zero);
 	RUN(dtb_rejects_garbage);
 	RUN(dtb_rejects_truncated);
 	return 0;
