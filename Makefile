@@ -1,7 +1,7 @@
 # gometal: one entry point.
 #
 #   make run   [BOARD=virt|rpi3|rpi4] (rpi5: make image only) [SMP=N] [APP=dir] [GIC=3] [EL2=1] [TRACE=ms] [ARGS="k=v ..."]
-#              [QUANTUM_US=us] [FPSAVE=eager|lazy] [LOCKDEBUG=1]
+#              [QUANTUM_US=us] [FPSAVE=eager|lazy] [LOCKDEBUG=1] [DTB=file|linux]
 #   make test  every on-target suite on every board and SMP setting, host tests
 #   make test-fresh   make run and make test in a minimal Debian 12 root, as a new user would (root only)
 #   make bench [RUNS=n]       benchmarks beside Go: table, build/bench/results.json, plots, BENCHMARKS.md
@@ -72,6 +72,23 @@ QEMU    := qemu-system-aarch64
 
 BUILD   := build
 B       := $(BUILD)/$(BOARD)$(VARIANT)
+
+# DTB=file: QEMU passes that device tree, as a Pi's firmware passes one;
+# DTB=linux: the board's own tree from Linux (LINUX_DTB in board.mk),
+# which tools/fetch-dtbs.sh builds into build/dtbs/ first.
+DTB ?=
+ifeq ($(DTB),linux)
+ifeq ($(LINUX_DTB),)
+$(error DTB=linux: BOARD=$(BOARD) has no Linux device tree (QEMU virt makes its own))
+endif
+DTB_FILE := $(BUILD)/dtbs/$(LINUX_DTB)
+else ifneq ($(DTB),)
+ifeq ($(wildcard $(DTB)),)
+$(error DTB=$(DTB): no such file)
+endif
+DTB_FILE := $(DTB)
+endif
+QEMU_ARGS += $(if $(DTB_FILE),-dtb $(DTB_FILE))
 NEWLIB  := $(BUILD)/newlib
 LIBC    := $(NEWLIB)/lib/libc.a
 
@@ -179,11 +196,15 @@ QEMU_CMD = $(QEMU) $(QEMU_ARGS) -kernel $(IMG) \
 no-emulator:
 	$(if $(QEMU_MACHINE),,$(error BOARD=$(BOARD): no emulator models it; build with make image or make sdimage))
 
-run: image no-emulator
+.PHONY: linux-dtbs
+linux-dtbs:
+	$(Q)bash tools/fetch-dtbs.sh $(BUILD)/dtbs
+
+run: image no-emulator $(if $(filter linux,$(DTB)),linux-dtbs)
 	$(Q)$(QEMU_CMD); st=$$?; \
 	if [ $$st -ne 0 ]; then echo "gometal: $(APP_NAME) exited with status $$st"; fi; exit $$st
 
-debug: image no-emulator
+debug: image no-emulator $(if $(filter linux,$(DTB)),linux-dtbs)
 	@echo "QEMU halted; GDB stub on :1234. In another shell: make gdb BOARD=$(BOARD) APP=$(APP)"
 	$(Q)$(QEMU_CMD) -s -S
 

@@ -34,6 +34,10 @@ SUITES = [
     ("rpi3 smp=1", "rpi3", 1, [], "", 1),
     ("rpi4 smp=4", "rpi4", 4, [], "", 4),
     ("rpi4 smp=1", "rpi4", 1, [], "", 1),
+    # With Linux's own device tree for the board (DTB=linux: build/dtbs/,
+    # tools/fetch-dtbs.sh), as the firmware passes one, instead of ATAGs.
+    ("rpi3 smp=4 Linux DTB", "rpi3", 4, ["DTB=linux"], "", 4),
+    ("rpi4 smp=4 Linux DTB", "rpi4", 4, ["DTB=linux"], "", 4),
     # A core that never checks in is reported; the system runs on the rest.
     ("virt smp=4, cpu 2 stuck", "virt", 4, [], "smp_stuck=2 test=smp", 3),
     # A core that finds its slot, then takes longer than the boot core
@@ -566,6 +570,8 @@ BAD_INPUT = [
     (["BOARD=pi9"], r"BOARD=pi9: no such board"),
     (["QUANTUM_US=-5"], r"QUANTUM_US=-5: a number of microseconds"),
     (["LOCKDEBUG=yes"], r"LOCKDEBUG=yes: 1 checks the lock rules, 0 does not"),
+    (["BOARD=rpi4", "DTB=no/such.dtb"], r"DTB=no/such.dtb: no such file"),
+    (["DTB=linux"], r"DTB=linux: BOARD=virt has no Linux device tree"),
 ]
 
 

@@ -7,3 +7,5 @@ SMP_MAX      := 4
 SMP_MAX_WHY  := the board has 4 Cortex-A53 cores
 QEMU_MACHINE := raspi3b
 QEMU_ARGS    := -M raspi3b
+# Linux's device tree for the board (DTB=linux; tools/fetch-dtbs.sh builds it).
+LINUX_DTB    := bcm2837-rpi-3-b.dtb

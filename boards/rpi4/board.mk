@@ -8,3 +8,5 @@ SMP_MAX      := 4
 SMP_MAX_WHY  := the board has 4 Cortex-A72 cores
 QEMU_MACHINE := raspi4b
 QEMU_ARGS    := -M raspi4b
+# Linux's device tree for the board (DTB=linux; tools/fetch-dtbs.sh builds it).
+LINUX_DTB    := bcm2711-rpi-4-b.dtb

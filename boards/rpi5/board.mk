@@ -7,3 +7,5 @@ SMP_MAX      := 4
 SMP_MAX_WHY  := the board has 4 Cortex-A76 cores
 QEMU_MACHINE :=
 QEMU_ARGS    :=
+# Linux's device tree for the board (DTB=linux; tools/fetch-dtbs.sh builds it).
+LINUX_DTB    := bcm2712-rpi-5-b.dtb
