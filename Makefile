@@ -220,8 +220,13 @@ SD_FIRMWARE_rpi4 := start4.elf fixup4.dat
 SD_FIRMWARE_rpi5 :=
 SD_KERNEL = $(if $(CHAINLOADER),$(CL)/$(IMAGE_NAME),$(IMG))
 SD_FW = $(addprefix $(FIRMWARE)/,$(SD_FIRMWARE_$(BOARD)))
-SD_FILES = $(SD_FW) $(OUT)/config.txt $(OUT)/cmdline.txt \
+SD_DTB = $(if $(LINUX_DTB),$(BUILD)/dtbs/$(LINUX_DTB))
+SD_FILES = $(SD_FW) $(SD_DTB) $(OUT)/config.txt $(OUT)/cmdline.txt \
 	   $(SD_KERNEL)
+
+# The board's tree from Linux's sources (config.txt's device_tree= names it).
+$(BUILD)/dtbs/%.dtb: tools/fetch-dtbs.sh | deps
+	$(Q)bash tools/fetch-dtbs.sh $(BUILD)/dtbs
 
 $(FIRMWARE)/%: tools/fetch-firmware.sh | deps
 	$(Q)bash tools/fetch-firmware.sh $(BUILD)/firmware
@@ -232,11 +237,11 @@ sd-files: image $(if $(CHAINLOADER),chainloader)
 	$(Q)$(if $(JTAG),printf '%s\n' '# JTAG on GPIO 22-27 (make openocd)' 'enable_jtag_gpio=1' >> $(OUT)/config.txt)
 	$(Q)echo "$(strip $(ARGS))" > $(OUT)/cmdline.txt
 
-sdimage: sd-files $(SD_FW)
+sdimage: sd-files $(SD_FW) $(SD_DTB)
 	$(Q)python3 tools/mksdimage.py $(B)/sdcard.img $(SD_FILES)
 	@echo "  SDCARD  $(B)/sdcard.img: $(notdir $(SD_FILES))"
 
-install: sd-files $(SD_FW)
+install: sd-files $(SD_FW) $(SD_DTB)
 	$(if $(SDCARD),,$(error SDCARD=/path/to/the/mounted/boot/partition is required))
 	$(if $(wildcard $(SDCARD)/.),,$(error SDCARD=$(SDCARD) is not a directory))
 	$(Q)cp $(SD_FILES) $(SDCARD)/ && sync

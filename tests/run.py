@@ -218,9 +218,10 @@ def check_board_sources(t, board):
 
 
 SD_EXPECT = {
-    "rpi3": ["bootcode.bin", "start.elf", "fixup.dat", "config.txt", "cmdline.txt", "kernel8.img"],
-    "rpi4": ["start4.elf", "fixup4.dat", "config.txt", "cmdline.txt", "kernel8.img"],
-    "rpi5": ["config.txt", "cmdline.txt", "kernel_2712.img"],
+    "rpi3": ["bootcode.bin", "start.elf", "fixup.dat", "bcm2837-rpi-3-b.dtb", "config.txt", "cmdline.txt",
+             "kernel8.img"],
+    "rpi4": ["start4.elf", "fixup4.dat", "bcm2711-rpi-4-b.dtb", "config.txt", "cmdline.txt", "kernel8.img"],
+    "rpi5": ["bcm2712-rpi-5-b.dtb", "config.txt", "cmdline.txt", "kernel_2712.img"],
 }
 
 
@@ -254,8 +255,16 @@ def run_sdimage(t, build, board):
                              env=env).stdout.decode().strip()
     with open(os.path.join(build, board, "hello", kname), "rb") as f:
         built = f.read()
+    dtb = next(x for x in SD_EXPECT[board] if x.endswith(".dtb"))
+    card_dtb = subprocess.run(["mtype", "-i", part, "::" + dtb], capture_output=True, env=env).stdout
+    config = subprocess.run(["mtype", "-i", part, "::config.txt"], capture_output=True,
+                            env=env).stdout.decode()
+    with open(os.path.join(build, "dtbs", dtb), "rb") as f:
+        built_dtb = f.read()
     if kernel != built:
         t.fail(name, f"{kname} on the card ({len(kernel)} bytes) is not the one built ({len(built)})")
+    elif card_dtb != built_dtb or not re.search(r"^device_tree=" + re.escape(dtb) + "$", config, re.M):
+        t.fail(name, f"{dtb} on the card is not build/dtbs' or config.txt does not name it")
     elif cmdline != "quantum=1000":
         t.fail(name, f"cmdline.txt holds {cmdline!r}, not the ARGS given")
     else:
