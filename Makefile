@@ -213,7 +213,8 @@ debug: image no-emulator $(if $(filter linux,$(DTB)),linux-dtbs)
 # mounted card with `make install SDCARD=/media/.../boot`. The Pi 3 and 4
 # boot firmware comes from Debian's raspi-firmware package (fetched into
 # build/firmware, not installed); the Pi 5 keeps its firmware in EEPROM.
-# ARGS go to cmdline.txt; JTAG=1 adds enable_jtag_gpio=1 to config.txt.
+# ARGS go to cmdline.txt; JTAG=1 adds enable_jtag_gpio=1 and gpio=22-27=np
+# (no pulls on the probe's lines; config.txt's gpio directive) to config.txt.
 FIRMWARE := $(BUILD)/firmware/usr/lib/raspi-firmware
 SD_FIRMWARE_rpi3 := bootcode.bin start.elf fixup.dat
 SD_FIRMWARE_rpi4 := start4.elf fixup4.dat
@@ -234,7 +235,8 @@ $(FIRMWARE)/%: tools/fetch-firmware.sh | deps
 sd-files: image $(if $(CHAINLOADER),chainloader)
 	$(if $(wildcard boards/$(BOARD)/config.txt),,$(error BOARD=$(BOARD) is not a Raspberry Pi: no SD card))
 	$(Q)cp boards/$(BOARD)/config.txt $(OUT)/config.txt
-	$(Q)$(if $(JTAG),printf '%s\n' '# JTAG on GPIO 22-27 (make openocd)' 'enable_jtag_gpio=1' >> $(OUT)/config.txt)
+	$(Q)$(if $(JTAG),printf '%s\n' '# JTAG on GPIO 22-27 (make openocd): ALT4 and no pulls on the probe lines' \
+		'enable_jtag_gpio=1' 'gpio=22-27=np' >> $(OUT)/config.txt)
 	$(Q)echo "$(strip $(ARGS))" > $(OUT)/cmdline.txt
 
 sdimage: sd-files $(SD_FW) $(SD_DTB)
@@ -256,20 +258,23 @@ install: sd-files $(SD_FW) $(SD_DTB)
 CHAINLOAD_ADDR := 0x2000000
 CL_UART_rpi3 := 0x3f201000
 CL_UART_rpi4 := 0xfe201000
+CL_GPIO_rpi3 := 0x3f200000
+CL_GPIO_rpi4 := 0xfe200000
 CL := $(BUILD)/$(BOARD)/chainloader
 CL_CFLAGS := -O2 -g -std=gnu11 -Wall -Wextra -Werror -ffreestanding -nostdlib -mgeneral-regs-only \
 	     -mstrict-align -mcpu=$(BOARD_CPU) -I. -DUART_BASE=$(CL_UART_$(BOARD))ul \
+	     -DGPIO_BASE=$(CL_GPIO_$(BOARD))ul \
 	     -DUART_CLOCK=48000000 -DLOADER_ADDR=$(CHAINLOAD_ADDR)ul
 CHAINBOOT := $(BUILD)/host/chainboot
 
 $(CL)/$(IMAGE_NAME): chainload/start.S chainload/loader.c chainload/loader.ld chainload/crc32.h \
-		      drivers/uart/pl011.c | deps
+		      drivers/uart/pl011.c drivers/gpio/bcm2835_gpio.c | deps
 	$(if $(CL_UART_$(BOARD)),,$(error BOARD=$(BOARD): no chainloader (rpi3, rpi4)))
 	@mkdir -p $(CL)
 	$(Q)$(CC) -E -P -x c -DLOADER_ADDR=$(CHAINLOAD_ADDR) chainload/loader.ld -o $(CL)/loader.ld
 	$(Q)$(CC) $(CL_CFLAGS) -T $(CL)/loader.ld -Wl,--build-id=none -Wl,--no-warn-rwx-segments \
 		-o $(CL)/loader.elf chainload/start.S \
-		chainload/loader.c drivers/uart/pl011.c
+		chainload/loader.c drivers/uart/pl011.c drivers/gpio/bcm2835_gpio.c
 	$(Q)$(OBJCOPY) -O binary $(CL)/loader.elf $@
 	@echo "  LOADER  $@"
 

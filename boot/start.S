@@ -54,6 +54,12 @@
 	/* EL2: EL1 is AArch64, owns the timers and FP, sees counter offset 0. */
 	mov	x9, #HCR_EL2_RW
 	msr	hcr_el2, x9
+	/* HCR_EL2.E2H decides CNTHCTL_EL2's layout, and a register write
+	 * reaches later instructions only after a context synchronization
+	 * (Arm ARM DDI 0487, "Synchronization requirements for AArch64
+	 * System registers"); Linux's init_el2 (arch/arm64/kernel/head.S)
+	 * has the same isb after its msr hcr_el2. */
+	isb
 	mov	x9, #3			/* EL1PCTEN | EL1PCEN */
 	msr	cnthctl_el2, x9
 	msr	cntvoff_el2, xzr

@@ -17,6 +17,7 @@
  * needed beyond the instruction cache (start.S).
  */
 #include <chainload/crc32.h>
+#include <drivers/gpio/bcm2835_gpio.h>
 #include <drivers/uart/pl011.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -77,6 +78,13 @@ static uint32_t next_word(void)
 uint64_t loader_main(uint64_t dtb)
 {
 	(void)dtb;
+	/* The PL011 to GPIO 14/15 (ALT0), as the kernel's boards/<board>/
+	 * board.c does: the card has no overlays/, so config.txt's
+	 * dtoverlay=disable-bt cannot apply and the firmware may leave the
+	 * pins to the mini UART (BCM2835 ARM Peripherals 6.2, alternative
+	 * functions; Linux bcm283x.dtsi, uart0_gpio14: pins 14 15, ALT0). */
+	for (unsigned pin = 14; pin <= 15; pin++)
+		bcm2835_gpio_func(GPIO_BASE, pin, GPIO_ALT0);
 	pl011_uart.init(UART_BASE, UART_CLOCK, 115200);
 	puts_("gometal chainloader: waiting for a kernel (make chainboot)\r\n");
 	for (;;) {
