@@ -354,12 +354,20 @@ def run_chainboot_errors(t, build):
     srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     srv.bind(sock)
     srv.listen(1)
-    st, out, secs = run([tool, sock, image])
-    srv.close()
-    if st != 1 or "no answer from a chainloader within 5 s" not in out:
+    st, out, secs = run([tool, sock, image, "--wait=2"])
+    if st != 1 or "no answer from a chainloader within 2 s" not in out:
         t.fail(name, f"exited {st}", out)
     else:
         t.ok(name, f"  ({secs:.1f} s)")
+    # By default it waits for a person to power the board on: 300 s,
+    # saying so at once (stopped as soon as it has).
+    name = "chainboot: by default it waits 300 s for the board, and says so"
+    st, out, secs = run([tool, sock, image], until=r"waiting up to 300 s for the board's chainloader")
+    srv.close()
+    if st != "stopped":
+        t.fail(name, f"exited {st} without saying it waits 300 s", out)
+    else:
+        t.ok(name)
 
 
 def run_suite(t, build, label, board, smp, make_vars, args, expect):

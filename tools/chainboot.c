@@ -6,10 +6,12 @@
  *                               PORT: a serial device (/dev/ttyUSB0), or a
  *                               Unix socket (QEMU's -serial unix:...);
  *                               S: seconds to wait for the loader's first
- *                               answer (default 5: a powered board answers
- *                               at once; make test gives QEMU on a loaded
- *                               host longer), and at least as long for its
- *                               answer after the transfer
+ *                               answer (default 300: the user starts this,
+ *                               then powers the board on or resets it; the
+ *                               firmware alone takes seconds to reach the
+ *                               loader, more on a Pi 4's EEPROM boot), and
+ *                               at least as long for its answer after the
+ *                               transfer. It says that it waits, every 30 s.
  *
  * Exits 0 when the line closes after a successful transfer (QEMU ended),
  * 1 on any error, with a message saying which: no such port, no answer
@@ -101,7 +103,7 @@ static void put(int fd, const void *p, size_t n)
  */
 static char answer(int fd, double secs, const char *nudge)
 {
-	double end = now() + secs, next = 0;
+	double start = now(), end = start + secs, next = 0, remind = start + 30;
 	char win[4];
 	int nwin = 0;
 	for (;;) {
@@ -111,6 +113,11 @@ static char answer(int fd, double secs, const char *nudge)
 		if (nudge && t >= next) {
 			put(fd, nudge, 4);
 			next = t + 0.2;
+		}
+		if (nudge && t >= remind) {
+			fprintf(stderr, "chainboot: still waiting for the board (%.0f s of %g)\n",
+				t - start, secs);
+			remind = t + 30;
 		}
 		struct pollfd p = {.fd = fd, .events = POLLIN};
 		if (poll(&p, 1, 50) <= 0)
@@ -134,7 +141,7 @@ static char answer(int fd, double secs, const char *nudge)
 int main(int argc, char **argv)
 {
 	int corrupt = 0, slow = 0, bad = argc < 3;
-	double wait = 5;
+	double wait = 300;
 	for (int i = 3; i < argc; i++) {
 		char *end = "";
 		if (!strcmp(argv[i], "--corrupt-for-test"))
@@ -160,6 +167,8 @@ int main(int argc, char **argv)
 		die("%s: empty, or larger than 64 MiB", argv[2]);
 
 	int fd = open_port(port);
+	fprintf(stderr, "chainboot: waiting up to %g s for the board's chainloader on %s: power the "
+		"board on or reset it now (Ctrl-C stops)\n", wait, port);
 	if (answer(fd, wait, "GMCB") != 'O') {
 		fprintf(stderr, "chainboot: %s: no answer from a chainloader within %g s (a card made "
 			"with `make sdimage CHAINLOADER=1`, the board powered on?)\n", port, wait);
