@@ -1,7 +1,11 @@
 #include <kernel/cmdline.h>
 
 #define CMDLINE_MAX	512
+/* The ATAG list (Linux Documentation/arch/arm/booting.rst, "Tagged
+ * list"; arch/arm/include/uapi/asm/setup.h): each tag is {size in words,
+ * tag}, then its payload; ATAG_CORE first, size 0 (ATAG_NONE) last. */
 #define ATAG_CORE	0x54410001u
+#define ATAG_MEM	0x54410002u	/* payload: size, start */
 #define ATAG_CMDLINE	0x54410009u
 
 static char line[CMDLINE_MAX];
@@ -53,15 +57,31 @@ long cmdline_int(const char *key, long dflt)
 	return neg ? -n : n;
 }
 
-const char *atags_cmdline(uint64_t atags)
+/* The payload of the first `tag` in the list at `atags`, or NULL. */
+static const volatile uint32_t *atag_find(uint64_t atags, uint32_t tag)
 {
 	const volatile uint32_t *t = (const volatile uint32_t *)atags;
 	if (!t || t[1] != ATAG_CORE)
 		return 0;
 	for (int n = 0; n < 64 && t[0] >= 2; n++) {
-		if (t[1] == ATAG_CMDLINE)
-			return (const char *)&t[2];
+		if (t[1] == tag)
+			return &t[2];
 		t += t[0];
 	}
 	return 0;
+}
+
+const char *atags_cmdline(uint64_t atags)
+{
+	return (const char *)atag_find(atags, ATAG_CMDLINE);
+}
+
+bool atags_mem(uint64_t atags, uint64_t *base, uint64_t *size)
+{
+	const volatile uint32_t *m = atag_find(atags, ATAG_MEM);
+	if (!m || !m[0])
+		return false;
+	*size = m[0];
+	*base = m[1];
+	return true;
 }

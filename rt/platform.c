@@ -56,6 +56,11 @@ void platform_init(uint64_t dtb)
 		apply_dtb(&dt);
 	} else if (dtb) {
 		plat.bootargs = atags_cmdline(dtb);
+		uint64_t base, size;
+		if (atags_mem(dtb, &base, &size)) {
+			plat.ram_base = base;
+			plat.ram_size = size;
+		}
 	}
 	cmdline_set(plat.bootargs);	/* the DTB or ATAGs may be overwritten later */
 	plat.bootargs = cmdline();

@@ -15,8 +15,11 @@
  *  - UART0 on GPIO 14 (TXD0) / 15 (RXD0), function ALT0, no pulls: BCM2835
  *    ARM Peripherals, 6.2 "Alternative Function Assignments". Set here rather
  *    than trusting the firmware's pin set-up.
- *  - RAM: 1 GiB; the top (gpu_mem, 64 MiB by default) belongs to the
- *    VideoCore, so the kernel uses the first 960 MiB.
+ *  - RAM: 1 GiB; the top gpu_mem belongs to the VideoCore, 76 MiB by
+ *    default on boards with 1 GiB (Raspberry Pi documentation, config.txt,
+ *    "gpu_mem"), so the kernel uses the first 948 MiB unless the firmware
+ *    says otherwise: its DTB's /memory node or its ATAG_MEM (rt/platform.c)
+ *    wins over this default.
  * No DTB is needed: QEMU passes ATAGs (and the firmware a DTB) in x0, and
  * the kernel reads the command line from either.
  */
@@ -39,7 +42,7 @@ void board_init(struct platform *p)
 {
 	p->name = "rpi3";
 	p->ram_base = 0;
-	p->ram_size = 0x3c000000;
+	p->ram_size = 0x3b400000;
 	p->mmio[0] = (struct mmio_range){0x3f000000, 0x01000000};
 	p->mmio[1] = (struct mmio_range){0x40000000, 0x00040000};
 	p->nmmio = 2;

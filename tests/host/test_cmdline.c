@@ -39,6 +39,23 @@ static void atags_command_line(void)
 	CHECK(got && strcmp(got, text) == 0);
 	uint32_t not_atags[4] = {0xd00dfeed};
 	CHECK(atags_cmdline((uint64_t)(uintptr_t)not_atags) == NULL);
+	uint64_t base = 1, size = 1;
+	CHECK(!atags_mem((uint64_t)(uintptr_t)tags, &base, &size)); /* none in this list */
+	CHECK(!atags_mem((uint64_t)(uintptr_t)not_atags, &base, &size));
+}
+
+/* ATAG_MEM (size, start), between ATAG_CORE and the command line, as the
+ * firmware and QEMU write it: the RAM the ARM may use. */
+static void atags_memory(void)
+{
+	uint32_t tags[] = {5, 0x54410001, 0, 4096, 0,	/* ATAG_CORE */
+			   4, 0x54410002, 0x3b400000, 0,	/* ATAG_MEM: 948 MiB at 0 */
+			   3, 0x54410009, 0x00003d78,		/* ATAG_CMDLINE "x==" */
+			   0, 0};
+	uint64_t base = 1, size = 1;
+	CHECK(atags_mem((uint64_t)(uintptr_t)tags, &base, &size));
+	CHECK(base == 0 && size == 0x3b400000);
+	CHECK(atags_cmdline((uint64_t)(uintptr_t)tags) == (const char *)&tags[11]);
 }
 
 int main(void)
@@ -46,5 +63,6 @@ int main(void)
 	RUN(cmdline_keys_and_values);
 	RUN(cmdline_empty_and_null);
 	RUN(atags_command_line);
+	RUN(atags_memory);
 	return 0;
 }
