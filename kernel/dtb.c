@@ -78,6 +78,7 @@ struct node {
 	uint64_t release;
 	bool spin_table;
 	bool disabled;		/* status = "disabled" (or anything but "okay") */
+	bool no_map;		/* a reserved-memory region the OS must not map */
 	const uint8_t *ranges;	/* how child addresses map to ours, if given */
 	uint32_t ranges_len;
 	bool has_ranges;
@@ -186,6 +187,11 @@ static void node_done(const struct node *stack, int depth, struct dt_info *o)
 		o->cpu_release[o->ncpus] = n->spin_table ? n->release : 0;
 		o->ncpus++;
 	}
+	if (depth == 2 && name_is(parent->name, "reserved-memory") && n->no_map &&
+	    !n->disabled && o->nnomap < DT_MAX_NOMAP && reg_size(n, parent, 0)) {
+		o->nomap_base[o->nnomap] = reg_addr(n, parent, 0);
+		o->nomap_size[o->nnomap++] = reg_size(n, parent, 0);
+	}
 	if (!n->compat || n->disabled)
 		return;
 	enum dt_intc kind = intc_kind(n);
@@ -216,6 +222,8 @@ static void prop(struct node *stack, int depth, const char *pname, const uint8_t
 		n->ranges = val, n->ranges_len = len, n->has_ranges = true;
 	else if (str_eq(pname, "status"))
 		n->disabled = !str_eq((const char *)val, "okay") && !str_eq((const char *)val, "ok");
+	else if (str_eq(pname, "no-map"))
+		n->no_map = true;
 	else if (str_eq(pname, "cpu-release-addr") && len >= 4)
 		n->release = cells(val, len / 4 > 1 ? 2 : 1);
 	else if (depth == 1 && name_is(n->name, "chosen") && str_eq(pname, "bootargs"))

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #define DT_MAX_CPUS 16
+#define DT_MAX_NOMAP 4
 
 enum dt_intc { DT_INTC_NONE, DT_INTC_GICV2, DT_INTC_GICV3, DT_INTC_BCM2836 };
 enum dt_psci { DT_PSCI_NONE, DT_PSCI_HVC, DT_PSCI_SMC };
@@ -23,6 +24,10 @@ struct dt_info {
 	int ncpus_found;		/* cpu nodes in the blob, also past DT_MAX_CPUS */
 	uint64_t cpu_mpidr[DT_MAX_CPUS];
 	uint64_t cpu_release[DT_MAX_CPUS]; /* spin-table cpu-release-addr, 0 if psci */
+	/* /reserved-memory children marked no-map: memory the kernel must not
+	 * even map (firmware's, e.g. the Pi 5's TF-A at 0). */
+	int nnomap;
+	uint64_t nomap_base[DT_MAX_NOMAP], nomap_size[DT_MAX_NOMAP];
 };
 
 /* Parses the blob at `fdt`; returns false (and leaves *out zeroed) if it is

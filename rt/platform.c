@@ -10,12 +10,34 @@
 
 struct platform plat;
 
+/*
+ * Keeps the RAM range clear of a region the tree marks no-map (the kernel
+ * maps all of its RAM as Normal memory, and a speculative access to the
+ * Pi 5's secure TF-A region at 0 may raise an SError: Linux bcm2712.dtsi,
+ * reserved-memory atf@0). One range of RAM: a region at its start moves
+ * the start past it, one anywhere else ends the range where it begins.
+ */
+static void leave_out(uint64_t base, uint64_t size)
+{
+	uint64_t lo = plat.ram_base, hi = plat.ram_base + plat.ram_size;
+	if (base + size <= lo || base >= hi)
+		return;
+	if (base <= lo)
+		lo = base + size < hi ? base + size : hi;
+	else
+		hi = base;
+	plat.ram_base = lo;
+	plat.ram_size = hi - lo;
+}
+
 static void apply_dtb(const struct dt_info *dt)
 {
 	if (dt->mem_size) {
 		plat.ram_base = dt->mem_base;
 		plat.ram_size = dt->mem_size;
 	}
+	for (int i = 0; i < dt->nnomap; i++)
+		leave_out(dt->nomap_base[i], dt->nomap_size[i]);
 	if (dt->bootargs)
 		plat.bootargs = dt->bootargs;
 	if (dt->psci != DT_PSCI_NONE) {

@@ -20,9 +20,13 @@
  *    affinity level 1), enable-method "psci", psci method "smc": the
  *    firmware's ARM trusted firmware (bl31, reserved at 0-0x80000) starts
  *    them [dtsi]. The kernel is entered at EL2.
- *  - RAM from 0: the firmware fills the size into /memory [dts: "Will be
- *    filled by the bootloader"]; 0x28000000 (the dts placeholder) is the
- *    default until the DTB says more. The DTB also gives the GIC, UART and
+ *  - RAM from 0x80000: the firmware fills the size into /memory [dts:
+ *    "Will be filled by the bootloader"], and 0-0x80000 is TF-A's,
+ *    reserved no-map [dtsi: reserved-memory atf@0]: mapped as Normal
+ *    memory, a speculative access to it could raise an SError (the kernel
+ *    also leaves out what a DTB marks no-map, rt/platform.c). Up to
+ *    0x28000000 (the dts placeholder) is the default until the DTB says
+ *    more. The DTB also gives the GIC, UART and
  *    cores, translated through the ranges above, and overrides these.
  *  - The counter runs at 54 MHz (clk_osc) [dtsi]; the kernel reads CNTFRQ.
  *  - Image name kernel_2712.img: the name the Pi 5 firmware loads for
@@ -37,8 +41,8 @@
 void board_init(struct platform *p)
 {
 	p->name = "rpi5";
-	p->ram_base = 0;
-	p->ram_size = 0x28000000;
+	p->ram_base = 0x80000;
+	p->ram_size = 0x28000000 - 0x80000;
 	p->mmio[0] = (struct mmio_range){SOC_BASE + 0x7c000000, 0x04000000};
 	p->nmmio = 1;
 	p->uart = &pl011_uart;

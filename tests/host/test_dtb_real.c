@@ -127,11 +127,14 @@ static void mapped(const struct platform *want, const char *what, uint64_t a)
 
 static void check_ram(const struct board *b, const struct dt_info *dt, const struct platform *want)
 {
-	same("ram base", dt->mem_base, want->ram_base);
+	/* The base the kernel uses: the tree's, past any no-map region at
+	 * its start (the Pi 5's TF-A at 0, bcm2712.dtsi reserved-memory). */
+	same("ram base the kernel uses", plat.ram_base, want->ram_base);
 	if (b->ram == RAM_UNSET) {
 		same("ram size (0 in the tree, for the firmware to fill)", dt->mem_size, 0);
 		same("ram size the kernel uses", plat.ram_size, want->ram_size);
-	} else if (want->ram_base + want->ram_size > dt->mem_base + dt->mem_size) {
+	} else if (want->ram_base < dt->mem_base ||
+		   want->ram_base + want->ram_size > dt->mem_base + dt->mem_size) {
 		printf("  %s: ram: board.c 0x%" PRIx64 "+0x%" PRIx64 " reaches past the tree's "
 		       "0x%" PRIx64 "+0x%" PRIx64 "\n", board_name, want->ram_base, want->ram_size,
 		       dt->mem_base, dt->mem_size);
