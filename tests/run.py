@@ -480,7 +480,7 @@ def run_core_limit(t, build):
         "-semihosting-config", "enable=on,target=native"]
     status, out, secs = run(cmd)
     want = [r"^smp: 20 cores asked for and present, but this kernel runs at most 16 \(NCPU_MAX",
-            r"^cpus online: 16$", r"^ktest: 4 passed, 0 failed$"]
+            r"^cpus online: 16$", r"^ktest: [1-9]\d* passed, 0 failed$"]
     missing = [p for p in want if not re.search(p, out, re.M)]
     if status != 0 or missing:
         t.fail(name, f"exit {status}; missing {missing}", out)
