@@ -226,6 +226,11 @@ secondary_entry:
 	mov	x0, x23
 	bl	secondary_main		/* never returns */
 4:	clrex
+	adr_l	x5, smp_cores_turned_away	/* counted, for the test */
+5:	ldxr	w6, [x5]
+	add	w6, w6, #1
+	stxr	w7, w6, [x5]
+	cbnz	w7, 5b
 	b	park
 /*
  * Where a core stops for good (an unlisted or late core, a stopped one).

@@ -57,15 +57,16 @@ long cmdline_int(const char *key, long dflt)
 	return neg ? -n : n;
 }
 
-/* The payload of the first `tag` in the list at `atags`, or NULL. */
-static const volatile uint32_t *atag_find(uint64_t atags, uint32_t tag)
+/* The payload of the first `tag` in the list at `atags`, if it holds at
+ * least `words` words; else NULL. */
+static const volatile uint32_t *atag_find(uint64_t atags, uint32_t tag, uint32_t words)
 {
 	const volatile uint32_t *t = (const volatile uint32_t *)atags;
 	if (!t || t[1] != ATAG_CORE)
 		return 0;
 	for (int n = 0; n < 64 && t[0] >= 2; n++) {
 		if (t[1] == tag)
-			return &t[2];
+			return t[0] >= 2 + words ? &t[2] : 0;
 		t += t[0];
 	}
 	return 0;
@@ -73,12 +74,12 @@ static const volatile uint32_t *atag_find(uint64_t atags, uint32_t tag)
 
 const char *atags_cmdline(uint64_t atags)
 {
-	return (const char *)atag_find(atags, ATAG_CMDLINE);
+	return (const char *)atag_find(atags, ATAG_CMDLINE, 1);
 }
 
 bool atags_mem(uint64_t atags, uint64_t *base, uint64_t *size)
 {
-	const volatile uint32_t *m = atag_find(atags, ATAG_MEM);
+	const volatile uint32_t *m = atag_find(atags, ATAG_MEM, 2);
 	if (!m || !m[0])
 		return false;
 	*size = m[0];

@@ -9,23 +9,34 @@
 #include <kernel/platform.h>
 
 struct platform plat;
+extern char __image_start[], __image_end[];	/* linker/kernel.ld.S */
+
+/* [base, base + size) without wrapping past the top. */
+static uint64_t end_of(uint64_t base, uint64_t size)
+{
+	return base + size < base ? UINT64_MAX : base + size;
+}
 
 /*
  * Keeps the RAM range clear of a region the tree marks no-map (the kernel
  * maps all of its RAM as Normal memory, and a speculative access to the
  * Pi 5's secure TF-A region at 0 may raise an SError: Linux bcm2712.dtsi,
- * reserved-memory atf@0). One range of RAM: a region at its start moves
- * the start past it, one anywhere else ends the range where it begins.
+ * reserved-memory atf@0). One range of RAM, the side of the region the
+ * kernel image is on: a region below the image moves the start past it,
+ * one above it ends the range where it begins. A region over the image
+ * itself cannot be right (the firmware loaded us there) and is ignored.
  */
 static void leave_out(uint64_t base, uint64_t size)
 {
-	uint64_t lo = plat.ram_base, hi = plat.ram_base + plat.ram_size;
-	if (base + size <= lo || base >= hi)
+	uint64_t lo = plat.ram_base, hi = end_of(plat.ram_base, plat.ram_size);
+	uint64_t end = end_of(base, size);
+	uint64_t img_lo = (uint64_t)__image_start, img_hi = (uint64_t)__image_end;
+	if (end <= lo || base >= hi || (base < img_hi && end > img_lo))
 		return;
-	if (base <= lo)
-		lo = base + size < hi ? base + size : hi;
+	if (end <= img_lo)
+		lo = end > lo ? end : lo;
 	else
-		hi = base;
+		hi = base < hi ? base : hi;
 	plat.ram_base = lo;
 	plat.ram_size = hi - lo;
 }
@@ -79,7 +90,9 @@ void platform_init(uint64_t dtb)
 	} else if (dtb) {
 		plat.bootargs = atags_cmdline(dtb);
 		uint64_t base, size;
-		if (atags_mem(dtb, &base, &size)) {
+		/* Only a range that holds the kernel itself can be right. */
+		if (atags_mem(dtb, &base, &size) && base <= (uint64_t)__image_start &&
+		    (uint64_t)__image_end <= end_of(base, size)) {
 			plat.ram_base = base;
 			plat.ram_size = size;
 		}

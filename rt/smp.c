@@ -24,6 +24,7 @@
 #include <sched/sched.h>
 
 struct cpu cpus[NCPU_MAX];
+uint32_t smp_cores_turned_away;	/* boot/start.S: lost their slot, parked */
 int ncpu_online = 1;
 struct boot_params boot_params;
 
@@ -83,7 +84,9 @@ static bool withdraw(int id, uint64_t mpidr)
 		dcache_clean_inval_range(&boot_params, sizeof(boot_params));
 		return false;
 	}
-	if (!wait_online(id, answer_ms()))
+	/* It took the slot: past that point it only sets itself up, so
+	 * give it the full CORE_ANSWER_MS, not a test's short smp_wait_ms. */
+	if (!wait_online(id, CORE_ANSWER_MS))
 		panic("smp: core %lx took slot %d but did not come online", mpidr, id);
 	return true;
 }

@@ -56,6 +56,10 @@ static void atags_memory(void)
 	CHECK(atags_mem((uint64_t)(uintptr_t)tags, &base, &size));
 	CHECK(base == 0 && size == 0x3b400000);
 	CHECK(atags_cmdline((uint64_t)(uintptr_t)tags) == (const char *)&tags[11]);
+	tags[5] = 3; /* an ATAG_MEM too short to hold a start: not taken */
+	tags[8] = 0;
+	tags[9] = 0;
+	CHECK(!atags_mem((uint64_t)(uintptr_t)tags, &base, &size));
 }
 
 int main(void)

@@ -41,6 +41,10 @@ void board_init_rpi3(struct platform *p);
 void board_init_rpi4(struct platform *p);
 void board_init_rpi5(struct platform *p);
 
+/* The kernel image's bounds rt/platform.c keeps RAM around (the linker
+ * script's on the target); here far above any Pi's RAM. */
+char __image_start[1], __image_end[1];
+
 /* rt/platform.c calls board_init(): the board under test. */
 static void (*this_board)(struct platform *);
 void board_init(struct platform *p)
