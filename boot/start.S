@@ -23,6 +23,26 @@
 	.endm
 
 /*
+ * Invalidate the data cache by VA over [start, end), to the point of
+ * coherency; dirty lines are discarded, not written. With the MMU off, VA
+ * is PA (Arm ARM DDI 0487, D7.5.9 "Data cache maintenance instructions").
+ * The line size is CTR_EL0.DminLine (log2 of words). Clobbers all four.
+ */
+	.macro dcache_inval start, end, t1, t2
+	mrs	\t2, ctr_el0
+	ubfx	\t2, \t2, #16, #4
+	mov	\t1, #4
+	lsl	\t1, \t1, \t2		/* bytes per line */
+	sub	\t2, \t1, #1
+	bic	\start, \start, \t2
+5:	dc	ivac, \start
+	add	\start, \start, \t1
+	cmp	\start, \end
+	b.lo	5b
+	dsb	sy
+	.endm
+
+/*
  * Drop to EL1. Clobbers x9, x10. Safe to run from EL3, EL2 or EL1.
  */
 	.macro drop_to_el1
@@ -161,10 +181,32 @@ primary_entry:
 	mov	x19, x0			/* DTB physical address (0 if none) */
 	mrs	x20, CurrentEL
 	lsr	x20, x20, #2		/* the EL we were entered at, for the log */
-	drop_to_el1
-	/* Zero .bss, page tables and stacks (caches and MMU are off). */
+	/*
+	 * Entered at EL3, every core may be here: a Pi's firmware with
+	 * kernel_old=1 starts all four at the image (no armstub parks them;
+	 * QEMU's raspi machines do the same with an ELF). Only core 0 goes
+	 * on, to refuse the entry in words (rt/entry_check.c).
+	 */
+	cmp	x20, #3
+	b.ne	1f
+	mrs	x9, mpidr_el1
+	ldr	x10, =0xff00ffffff	/* Aff3..Aff0 */
+	tst	x9, x10
+	b.ne	park
+1:	drop_to_el1
+	/*
+	 * Zero .bss, page tables and stacks (caches and MMU are off). First
+	 * discard any cached copy of them: a boot loader that ran with the
+	 * caches on may have left dirty lines there, and one evicted after
+	 * our uncached stores would overwrite them. mmu_init discards the
+	 * range again after writing the tables, for lines fetched
+	 * speculatively meanwhile (Linux arch/arm64/kernel/head.S does both,
+	 * around its init page tables).
+	 */
 	adr_l	x0, __bss_start
 	adr_l	x1, __image_end
+	dcache_inval x0, x1, x2, x3
+	adr_l	x0, __bss_start
 1:	stp	xzr, xzr, [x0], #16
 	cmp	x0, x1
 	b.lo	1b

@@ -21,6 +21,7 @@
 #include <kernel/mem.h>
 #include <kernel/platform.h>
 #include <kernel/spinlock.h>
+#include <kernel/sysreg.h>
 #include <stdbool.h>
 
 extern char __image_end[];
@@ -50,6 +51,10 @@ void *mem_early_page(void)
 {
 	init_bounds();
 	uint64_t *p = (uint64_t *)((uintptr_t)LOW(bounds) * PAGE_SIZE);
+	/* A page table, written uncached: first drop any dirty line a boot
+	 * loader left over it, which could otherwise be evicted over our
+	 * stores (as start.S does for .bss; Linux head.S likewise). */
+	dcache_inval_range(p, PAGE_SIZE);
 	for (int i = 0; i < PAGE_SIZE / 8; i++)
 		p[i] = 0; /* MMU off: plain aligned stores, no DC ZVA */
 	bounds = BOUNDS(LOW(bounds) + 1, HIGH(bounds));

@@ -13,6 +13,7 @@
 #include <kernel/pmu.h>
 #include <kernel/printk.h>
 #include <kernel/panic.h>
+#include <rt/entry_check.h>
 #include <rt/smp.h>
 #include <gometal.h>
 #include <sched/sched.h>
@@ -49,6 +50,7 @@ static void report_core_limit(int want)
 
 void kernel_main(uint64_t dtb, uint64_t entry_el)
 {
+	entry_check(entry_el);
 	platform_init(dtb);
 	console_init();
 	mmu_init();

@@ -137,3 +137,27 @@ BAD_INPUT = [
     (["BOARD=rpi4", "DTB=no/such.dtb"], r"DTB=no/such.dtb: no such file"),
     (["DTB=linux"], r"DTB=linux: BOARD=virt has no Linux device tree"),
 ]
+
+
+# Starts that QEMU's -kernel never makes and a real board can: the kernel
+# must refuse each with one line on the UART and stop (rt/entry_check.c).
+# (name, board, what to load it with, that line). Without the check the
+# moved image crashed silently on its first link-time pointer, and the EL3
+# entry ran on, half set up.
+LOAD_MOVED = "gometal: loaded at {} but linked at {}, and it runs only where it is linked"
+ENTRY_REFUSALS = [
+    ("virt: an image loaded 1.5 MiB off where it is linked says so",
+     "virt", "Image", ["-device", "loader,file={image},addr=0x40200000,cpu-num=0,force-raw=on"],
+     LOAD_MOVED.format("0x40200000", "0x40080000")),
+    # The Pi 5 firmware's default kernel_address (Raspberry Pi documentation).
+    ("rpi4: an image loaded at 0x200000 says so",
+     "rpi4", "kernel8.img", ["-device", "loader,file={image},addr=0x200000,cpu-num=0,force-raw=on"],
+     LOAD_MOVED.format("0x200000", "0x80000") + r".*put kernel_address=0x80000 in config\.txt"),
+    # An ELF is started at its entry at the reset EL, as kernel_old=1 does.
+    ("virt: entry at EL3 is refused",
+     "virt", "kernel.elf", ["-machine", "secure=on", "-kernel", "{image}"],
+     r"^gometal: entered at EL3, .* boot it at EL2"),
+    ("rpi3: entry at EL3 on all four cores is refused once",
+     "rpi3", "kernel.elf", ["-kernel", "{image}"],
+     r"^gometal: entered at EL3, .* Stopped\.\n(?!.*gometal)"),
+]

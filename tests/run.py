@@ -22,7 +22,7 @@ TIMEOUT = int(os.environ.get("GOMETAL_TEST_TIMEOUT", "300"))  # a hang, not a sl
 TAIL = 25
 
 # What runs: the suites, the crash cases, the bad build variables.
-from cases import BAD_INPUT, CRASHES, ICOUNT, SUITES  # noqa: E402
+from cases import BAD_INPUT, CRASHES, ENTRY_REFUSALS, ICOUNT, SUITES  # noqa: E402
 
 
 def symbolize(text, elf):
@@ -99,10 +99,11 @@ def boot(build, board, smp, make_vars, args, semihosting=True, until=None):
     return run(cmd, until=until)
 
 
-def run(cmd, cwd=ROOT, until=None):
+def run(cmd, cwd=ROOT, until=None, linger=0, timeout=TIMEOUT):
     """Runs cmd, collecting its output. Returns (exit status, text, seconds);
     the status is None on a timeout, or "stopped" once `until` (a regex)
-    has appeared in the output, for systems that halt without exiting."""
+    has appeared in the output (and `linger` seconds more have passed),
+    for systems that halt without exiting."""
     start = time.monotonic()
     p = subprocess.Popen(cmd, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                          stderr=subprocess.STDOUT)
@@ -110,13 +111,14 @@ def run(cmd, cwd=ROOT, until=None):
     reader = threading.Thread(target=lambda: chunks.extend(iter(lambda: p.stdout.read1(4096), b"")))
     reader.start()
     status = None
-    while time.monotonic() - start < TIMEOUT:
+    while time.monotonic() - start < timeout:
         if p.poll() is not None:
             status = p.returncode
             break
         seen = b"".join(chunks).decode("utf-8", "replace").replace("\r\n", "\n")
         if until and re.search(until, seen, re.M):
             status = "stopped"
+            time.sleep(linger)
             break
         time.sleep(0.05)
     if p.poll() is None:
@@ -588,6 +590,21 @@ def run_bench_modes(t, build):
         t.ok("bench: rpi4 build counts cycles", f" ({len(got)} figures, yield {dict(got)['yield']} cycles emulated)")
 
 
+def run_entry_refusal(t, build, name, board, image, load, pattern):
+    """A start the kernel cannot run from: one line, then it stays stopped."""
+    path = os.path.join(build, board, "target", image)
+    cmd = qemu_base(board, 1, []) + [a.format(image=path) for a in load] + [
+        "-nic", "none", "-display", "none", "-monitor", "none", "-serial", "stdio"]
+    # Then 2 s more: anything after the line would be a core running on.
+    # The line comes before any other output, in well under a second
+    # unloaded; 60 s is for a loaded host.
+    status, out, secs = run(cmd, until=r"Stopped\.$", linger=2, timeout=60)
+    if status != "stopped" or not re.search(pattern, out, re.M | re.S):
+        t.fail(name, f"status {status}; console does not match /{pattern}/", out)
+    else:
+        t.ok(name)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", default="build")
@@ -605,6 +622,9 @@ def main():
         for spec in boards:
             if sel.search(f"{spec.replace('+', ' ')} crash: {case}"):
                 run_crash(t, build, case, spec, pattern, want)
+    for name, board, image, load, pattern in ENTRY_REFUSALS:
+        if sel.search(name):
+            run_entry_refusal(t, build, name, board, image, load, pattern)
     if sel.search("without semihosting"):
         run_no_semihosting(t, build, "virt", 0, r"ktest: crash case exit3$")
         run_no_semihosting(t, build, "rpi3", None, r"^gometal: system halted, status 3$")
