@@ -47,9 +47,14 @@ void go_exit(void) __attribute__((noreturn)); /* runtime.Goexit; returning from 
  * counter, the same clock on every core (resolution: one counter tick,
  * 16 ns on QEMU virt, 52 ns on a Pi 3, 18.5 ns on a Pi 4/5). go_sleep()
  * parks the caller for at least ns (time.Sleep); 0 is go_yield().
+ * go_sleep_until(t) parks it until go_now() >= t (a time already past is
+ * go_yield()): periodic work without drift, as FreeRTOS's vTaskDelayUntil.
+ * Sleepers wake in deadline order; with the same deadline, those that
+ * went to sleep on one core wake in the order they did.
  */
 uint64_t go_now(void);
 void go_sleep(uint64_t ns);
+void go_sleep_until(uint64_t t);
 
 long go_id(void);	/* the caller's task id; 0 outside a task */
 int go_cpu(void);	/* the core running the caller (0 is the boot core) */

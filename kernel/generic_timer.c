@@ -40,6 +40,13 @@ uint64_t timer_ns_to_ticks(uint64_t ns)
 	return ns / 1000000000ull * freq + ns % 1000000000ull * freq / 1000000000ull;
 }
 
+/* The counter value at which timer_ns() has reached ns: ns_to_ticks
+ * rounds down, and ns_mult may lose one more tick. */
+uint64_t timer_count_at_ns(uint64_t ns)
+{
+	return boot_count + timer_ns_to_ticks(ns) + 2;
+}
+
 void timer_arm_at(uint64_t count)
 {
 	write_cntv_cval(count);

@@ -19,5 +19,6 @@ static inline uint64_t timer_count_fast(void)
 }
 uint64_t timer_ns(void);		/* nanoseconds since boot (go_now) */
 uint64_t timer_ns_to_ticks(uint64_t ns);
+uint64_t timer_count_at_ns(uint64_t ns);	/* first count where timer_ns() >= ns */
 void timer_arm_at(uint64_t count);	/* this core: interrupt when counter >= count */
 void timer_disarm(void);		/* this core: no timer interrupt */

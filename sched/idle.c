@@ -21,9 +21,11 @@
  * interrupts are let in after each WFI.
  *
  * Timers: a sleeping core's compare register holds its P's earliest timer
- * (or nothing: then no timer interrupt comes, tickless). When it fires the
- * core takes itself off the idle list and runs it. The program is
- * deadlocked only if no live (non-daemon) timer is queued anywhere either.
+ * (or nothing: then no timer interrupt comes, tickless), and on the one
+ * idle core that watches (sched/timerwatch.c) also the busy Ps' earliest.
+ * When it fires the core takes itself off the idle list and runs it. The
+ * program is deadlocked only if no live (non-daemon) timer is queued
+ * anywhere either.
  */
 #include <kernel/generic_timer.h>
 #include <kernel/ipi.h>
@@ -177,11 +179,12 @@ void sleep_until_woken(struct p *pp)
 			check_dead();
 		irq_disable();
 		while (__atomic_load_n(&pp->idle, __ATOMIC_ACQUIRE)) {
-			if (timers_when(pp) <= timer_count()) {
+			uint64_t w = watch_arm(pp);
+			if (w <= timer_count()) {
 				unidle(pp);
 				break;
 			}
-			timer_program_idle(pp);
+			timer_set_compare(pp, w);
 			wfi();
 			/* Let the interrupt that ended WFI run (a timer, an
 			 * smp_call), then look again with IRQs masked. */
@@ -191,6 +194,11 @@ void sleep_until_woken(struct p *pp)
 		}
 		irq_enable();
 	}
+	watch_leave(pp);
+	/* Busy again: our own timers need the watcher too, if we run a task
+	 * (execute). */
+	if (sched.nprocs > 1 && timers_when(pp) != UINT64_MAX)
+		pp->timers_unwatched = 1;
 	/* Woken by wakep: we are its spinning M, with the count it took. */
 	if (__atomic_exchange_n(&pp->granted, 0, __ATOMIC_ACQUIRE))
 		pp->spinning = 1;

@@ -11,8 +11,9 @@
  *      (the task then inherits the time slice and schedtick does not
  *      advance), taking turns at which comes first;
  *   4. the global queue;
- *   5. stealing, if fewer than half the busy Ps are already spinning,
- *      then other Ps' due timers;
+ *   5. stealing, if fewer than half the busy Ps are already spinning
+ *      (a running P's runnext only after a grace period), then every P's
+ *      due timers, in deadline order;
  *   6. otherwise the P goes idle and its core sleeps in WFI (sched/idle.c).
  */
 #include <kernel/irqchip.h>
@@ -25,6 +26,15 @@
 struct sched sched;
 struct p allp[NCPU_MAX];
 
+/* How long a thief leaves a running P's runnext alone: Go's runqgrab
+ * sleeps 3 us first ("the important use case here is when the g running
+ * on pp ready()s another g and then almost immediately blocks"): the owner
+ * is about to run it, warm, and taking it would bounce tasks between
+ * cores. A timer's wakee is the common case here: the core that ran the
+ * timer readies it to runnext and wakes a spinner (ready_put). */
+#define RUNNEXT_GRACE_NS 3000
+static uint64_t runnext_grace_ticks;
+
 void sched_init(int nprocs)
 {
 	sched.nprocs = nprocs;
@@ -35,7 +45,11 @@ void sched_init(int nprocs)
 		allp[i].rand = 0x9e3779b9u * (uint32_t)(i + 1);
 		allp[i].timers.when0 = UINT64_MAX;
 		allp[i].armed = UINT64_MAX; /* main.c and smp.c disarm every core */
+		allp[i].timer_batch = -1;
 	}
+	sched.watcher = -1;
+	sched.watch_when = UINT64_MAX;
+	runnext_grace_ticks = timer_ns_to_ticks(RUNNEXT_GRACE_NS) + 1;
 }
 
 /* --- The global run queue (sched.lock) --- */
@@ -117,8 +131,15 @@ void ready_put(struct g *g)
 	}
 	preempt_disable(); /* only this P's owner may put on its queue */
 	struct p *pp = this_p();
-	if (!runq_put_next_if_empty(&pp->runq, g))
+	/* Of the tasks a batch of due timers readies, only the first goes
+	 * to runnext: each would push the one before to the tail, and the
+	 * latest deadline would run first (sched/time.c, "Order"). */
+	if (pp->timer_batch > 0)
+		runq_put_local(pp, g, false);
+	else if (!runq_put_next_if_empty(&pp->runq, g))
 		runq_put_local(pp, g, true);
+	if (pp->timer_batch >= 0)
+		pp->timer_batch++;
 	preempt_enable();
 	if (__atomic_load_n(&sched.started, __ATOMIC_RELAXED))
 		wakep();
@@ -158,6 +179,19 @@ static unsigned gcd(unsigned a, unsigned b)
 	return a;
 }
 
+/* Before taking a running victim's runnext (its ring is empty): wait
+ * RUNNEXT_GRACE_NS for its owner to run it. */
+static void runnext_grace(struct p *victim)
+{
+	if (runq_len(&victim->runq) || __atomic_load_n(&victim->idle, __ATOMIC_RELAXED) ||
+	    !__atomic_load_n(&victim->runq.runnext, __ATOMIC_RELAXED))
+		return;
+	uint64_t end = timer_count_fast() + runnext_grace_ticks;
+	while (timer_count_fast() < end &&
+	       __atomic_load_n(&victim->runq.runnext, __ATOMIC_RELAXED))
+		spin_pause();
+}
+
 /*
  * Four passes over the other Ps in a random order (random start, a stride
  * coprime to nprocs, so each P is visited once a pass), taking half of a
@@ -178,6 +212,8 @@ static struct g *steal_work(struct p *pp)
 			struct p *victim = &allp[k];
 			if (victim == pp || runq_empty(&victim->runq))
 				continue;
+			if (pass == 3)
+				runnext_grace(victim);
 			struct g *g = runq_steal(&pp->runq, &victim->runq, pass == 3);
 			if (g)
 				return g;
@@ -201,8 +237,9 @@ static struct g *find_runnable(struct p *pp, bool *inherit)
 	struct g *g;
 	*inherit = false;
 	for (;;) {
-		if (timers_when(pp) != UINT64_MAX)
-			checktimers(pp, timer_count_fast());
+		uint64_t now = timer_count_fast();
+		if (timers_when(pp) <= now)
+			checktimers(pp, now);
 		if (pp->schedtick % GLOBAL_TURN == 0 && (g = globrunq_take(pp, 1)))
 			return g;
 		/* Pinned and local tasks take turns, or a pinned task that is
@@ -225,9 +262,11 @@ static struct g *find_runnable(struct p *pp, bool *inherit)
 			}
 			if ((g = steal_work(pp)))
 				return g;
-			if (steal_timers(pp, timer_count()))
-				continue; /* they readied tasks here */
 		}
+		/* Spinning or not: the watcher comes here for a busy P's timer.
+		 * (With one P, checktimers above has run them all.) */
+		if (sched.nprocs > 1 && steal_timers(pp, timer_count()))
+			continue; /* they readied tasks here */
 		sleep_until_woken(pp); /* returns when there may be work */
 	}
 }
@@ -268,6 +307,10 @@ void execute(struct g *g, bool inherit)
 	 * so it must not come between programming it and naming the task. */
 	g_run_here(c, g);
 	timer_program(pp);
+	if (pp->timers_unwatched) {
+		pp->timers_unwatched = 0;
+		timer_cover(pp);
+	}
 	sched_gogo(&g->ctx);
 }
 

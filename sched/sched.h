@@ -107,6 +107,10 @@ struct p {
 	uint64_t slice_end;		/* counter value the running slice ends at; 0: start anew */
 	uint64_t armed;			/* what the compare register holds, UINT64_MAX: off */
 	struct ptimers timers;
+	int timers_unwatched;		/* own core: a timer added in the scheduler, not yet
+					 * shown to the watcher (sched/timerwatch.c) */
+	int timer_batch;		/* own core: tasks readied by the timers running
+					 * here now, -1 outside (ready_put's order) */
 	uint64_t preempts;		/* tasks preempted here */
 	/* go_park's unlockf and its argument, for park_m on the scheduler
 	 * stack (sched/park.c); own core, preemption off. */
@@ -125,6 +129,9 @@ struct sched {
 	int nmspinning;			/* atomic: spinning Ms */
 	int nprocs;			/* Ps in use (cores online), fixed after start */
 	int started;			/* main is running: spawns may wake cores */
+	/* The idle core that covers busy Ps' timers (sched/timerwatch.c). */
+	int watcher;			/* atomic: its P's id, -1 none */
+	uint64_t watch_when;		/* atomic: the deadline it is armed for */
 };
 
 /* Every GLOBAL_TURN-th schedtick, schedule() takes the global queue's head
@@ -267,7 +274,11 @@ struct g *preempt_tick(struct frame *f, struct g *g); /* from the timer IRQ */
 
 /* time.c (and sched/timer.h: the timers) */
 void timer_program(struct p *pp);	/* compare register := min(slice end, next timer) */
-void timer_program_idle(struct p *pp);	/* compare register := next timer, or off */
+
+/* timerwatch.c: an idle core covers busy Ps' timers. */
+uint64_t watch_arm(struct p *pp);	/* idle loop: the deadline to arm for */
+void watch_leave(struct p *pp);		/* pp leaves idle: give the watch on */
+void timer_cover(struct p *pp);		/* busy pp: make sure its earliest timer is watched */
 /* The compare register, and pp->armed, what it holds (UINT64_MAX: off).
  * Inline: the timer interrupt sets it twice. */
 static inline void timer_set_compare(struct p *pp, uint64_t w)

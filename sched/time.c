@@ -7,10 +7,24 @@
  *
  * Per-P timers (Go's addtimer, deltimer, checkTimers and the timer part
  * of stealWork). A timer goes on the heap of the P whose task adds it.
- * That P's core runs it: its compare register covers the earliest
- * deadline, and the scheduler checks its heap each time it looks for
- * work. A P that finds no work at all also runs other Ps' due timers, so a
- * timer is late only if every core is busy in a preemption-off region.
+ *
+ * What is guaranteed. A timer never fires before its deadline. It fires
+ * at its deadline (give or take an interrupt's path) if any core can take
+ * an interrupt then: its own P's core, whose compare register covers its
+ * P's earliest timer, and, while its P is busy, one idle core that watches
+ * every busy P's timers (sched/timerwatch.c); whichever gets there runs it,
+ * and the task it readies runs on that core. It is late only if its own
+ * core cannot take the interrupt (interrupts masked, a preemption-off
+ * region: then it fires as that ends) and no core is idle to watch for it.
+ * Any core that looks for work and finds none also runs every P's due
+ * timers before it sleeps.
+ *
+ * Order. Due timers run in deadline order, across Ps too; equal deadlines
+ * on one P in the order they were added (each P numbers its timers),
+ * equal deadlines on different Ps in P order. The first task a batch
+ * of due timers readies goes to runnext, the others to the local queue's
+ * tail behind it (ready_put, timer_batch), so the tasks run in that order
+ * too; Go's runqput(next) for each would run the last one first.
  *
  * Locking: ptimers.lock protects a P's heap and the links of the timers on
  * it, and t->pp is written only under the lock of the heap t is on.
@@ -41,6 +55,7 @@ void addtimer(struct timer *t)
 	struct p *pp = this_p();
 	struct ptimers *pt = &pp->timers;
 	spin_lock(&pt->lock);
+	t->seq = pt->seq++;
 	theap_insert(&pt->heap, t);
 	t->pp = pp;
 	if (!t->daemon) {
@@ -50,10 +65,16 @@ void addtimer(struct timer *t)
 	bool first = pt->heap.root == t;
 	update_when0(pt);
 	spin_unlock(&pt->lock);
-	/* A task that adds an earlier timer pulls the compare register in;
-	 * in the scheduler, the next execute() or sleep programs it anyway. */
-	if (first && getg())
+	/* A task that adds an earlier timer pulls the compare register in,
+	 * and makes sure the watcher knows of it (we might mask interrupts
+	 * next). In the scheduler, the next execute() does both, if this P
+	 * runs a task at all before it sleeps (then it covers its own). */
+	if (first && getg()) {
 		timer_program(pp);
+		timer_cover(pp);
+	} else if (first) {
+		pp->timers_unwatched = 1;
+	}
 	preempt_enable();
 }
 
@@ -86,33 +107,58 @@ bool deltimer(struct timer *t)
 	}
 }
 
-/* Pops and runs q's timers due at `now`, one at a time with the lock
- * dropped around each callback (which may add timers, to any heap). */
-int checktimers(struct p *q, uint64_t now)
+/* Pops and runs q's earliest timer if it is due at `now`, with the lock
+ * dropped around the callback (which may add timers, to any heap). */
+static bool run_one(struct p *q, uint64_t now)
 {
 	struct ptimers *pt = &q->timers;
-	int ran = 0;
-	while (__atomic_load_n(&pt->when0, __ATOMIC_ACQUIRE) <= now) {
-		spin_lock(&pt->lock);
-		struct timer *t = pt->heap.root;
-		if (!t || t->when > now) {
-			spin_unlock(&pt->lock);
-			break;
-		}
-		unqueue(pt, t);
+	spin_lock(&pt->lock);
+	struct timer *t = pt->heap.root;
+	if (!t || t->when > now) {
 		spin_unlock(&pt->lock);
-		t->fn(t);
-		ran++;
+		return false;
 	}
+	unqueue(pt, t);
+	spin_unlock(&pt->lock);
+	t->fn(t);
+	return true;
+}
+
+int checktimers(struct p *pp, uint64_t now)
+{
+	int ran = 0;
+	if (timers_when(pp) > now)
+		return 0;
+	pp->timer_batch = 0;
+	while (run_one(pp, now))
+		ran++;
+	pp->timer_batch = -1;
 	return ran;
+}
+
+/* The P whose earliest timer is due first at `now` (ties: the lowest id). */
+static struct p *earliest_due(uint64_t now)
+{
+	struct p *best = 0;
+	uint64_t w = now;
+	for (int i = 0; i < sched.nprocs; i++) {
+		uint64_t t = timers_when(&allp[i]);
+		if (t <= w && (!best || t < w)) {
+			best = &allp[i];
+			w = t;
+		}
+	}
+	return best;
 }
 
 int steal_timers(struct p *pp, uint64_t now)
 {
 	int ran = 0;
-	for (int i = 0; i < sched.nprocs; i++)
-		if (&allp[i] != pp)
-			ran += checktimers(&allp[i], now);
+	struct p *q;
+	pp->timer_batch = 0;
+	while ((q = earliest_due(now)))
+		ran += run_one(q, now); /* false: another core ran it first */
+	pp->timer_batch = -1;
 	return ran;
 }
 
@@ -143,11 +189,6 @@ void timer_program(struct p *pp)
 		timer_set_compare(pp, w);
 }
 
-void timer_program_idle(struct p *pp)
-{
-	timer_set_compare(pp, timers_when(pp));
-}
-
 /* --- sleep --- */
 
 static void sleep_fire(struct timer *t)
@@ -162,6 +203,15 @@ static bool sleep_park(struct g *g, void *t)
 	return true;
 }
 
+/* Parks g until the counter reaches `when`. */
+static void sleep_to(uint64_t when, struct g *g)
+{
+	struct timer t = {.when = when, .fn = sleep_fire, .arg = g};
+	/* Queued only once we are off the core (sleep_park): the timer cannot
+	 * fire and ready us before we are parked. */
+	go_park(sleep_park, &t, "sleep");
+}
+
 void go_sleep(uint64_t ns)
 {
 	struct g *g = must_be_task("go_sleep");
@@ -171,12 +221,17 @@ void go_sleep(uint64_t ns)
 	}
 	/* Two ticks more: ns_to_ticks rounds down, and a go_now() difference
 	 * may lose one more. */
-	struct timer t = {.when = timer_count() + timer_ns_to_ticks(ns) + 2,
-			  .fn = sleep_fire,
-			  .arg = g};
-	/* Queued only once we are off the core (sleep_park): the timer cannot
-	 * fire and ready us before we are parked. */
-	go_park(sleep_park, &t, "sleep");
+	sleep_to(timer_count() + timer_ns_to_ticks(ns) + 2, g);
+}
+
+void go_sleep_until(uint64_t t)
+{
+	struct g *g = must_be_task("go_sleep_until");
+	if (t <= go_now()) {
+		go_yield();
+		return;
+	}
+	sleep_to(timer_count_at_ns(t), g);
 }
 
 uint64_t go_now(void)

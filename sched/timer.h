@@ -30,19 +30,21 @@ struct timer {
 /* A pairing heap of timers, earliest first; its owner locks it. */
 struct timerheap {
 	struct timer *root;
-	uint64_t seq;
 	int n;
+	int root_kids;	/* the root's children, about (over-counted after a remove) */
 };
 
+/* t->when and t->seq set: equal deadlines come out in seq order. */
 void theap_insert(struct timerheap *h, struct timer *t);
 struct timer *theap_pop(struct timerheap *h);		/* the earliest, or NULL */
 void theap_remove(struct timerheap *h, struct timer *t);/* t must be in h */
 
 /* A P's timers. */
 struct ptimers {
-	spinlock_t lock;		/* protects heap, nlive, every queued timer's links */
+	spinlock_t lock;		/* protects heap, nlive, seq, every queued timer's links */
 	struct timerheap heap;
 	int nlive;			/* queued timers that are not daemons */
+	uint64_t seq;			/* numbers the timers added, for FIFO */
 	uint64_t when0;			/* earliest deadline or UINT64_MAX: atomic, read unlocked */
 };
 
@@ -50,9 +52,11 @@ struct ptimers {
 void addtimer(struct timer *t);
 /* Takes t off its heap; false if it was not queued (fired, or never added). */
 bool deltimer(struct timer *t);
-/* Runs pp's timers that are due; returns how many ran. Scheduler only. */
+/* Runs pp's timers that are due, in order; returns how many ran.
+ * pp is this core's P. Scheduler only. */
 int checktimers(struct p *pp, uint64_t now);
-/* Runs other Ps' due timers (Go's stealWork does the same). Scheduler only. */
+/* Runs every P's due timers, in deadline order across them (Go's stealWork
+ * runs other Ps' timers too). pp is this core's P. Scheduler only. */
 int steal_timers(struct p *pp, uint64_t now);
 /* Some non-daemon timer is queued on some P: the program is not stuck. */
 bool timers_live(void);

@@ -48,6 +48,9 @@ SUITES = [
     # (bcm2836 interrupt controller) the timing cases, at 4 cores and at 1
     # (the runnext case runs only on one core).
     ("virt smp=4 icount", "virt", 4, [], "icount=1", 4),
+    # The timer bounds (test_timers.c) at one and two cores as well.
+    ("virt smp=1 icount timers", "virt", 1, [], "icount=1 test=timers", 1),
+    ("virt smp=2 icount timers", "virt", 2, [], "icount=1 test=timers", 2),
     ("rpi3 smp=4 icount", "rpi3", 4, [], "icount=1 test=preempt", 4),
     ("rpi3 smp=1 icount", "rpi3", 1, [], "icount=1 test=preempt", 1),
 ]

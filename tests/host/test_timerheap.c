@@ -42,6 +42,7 @@ static void heap_matches_reference_under_random_operations(void)
 		int i = (int)(rnd() % N);
 		if (op < 5 && !queued[i]) {
 			t[i].when = rnd() % 64; /* many equal deadlines */
+			t[i].seq = (uint64_t)step; /* insertion order */
 			theap_insert(&h, &t[i]);
 			queued[i] = 1;
 			n++;
@@ -78,6 +79,7 @@ static void removing_the_root_and_leaves_keeps_order(void)
 	memset(a, 0, sizeof(a));
 	for (int i = 0; i < 8; i++) {
 		a[i].when = (uint64_t)(8 - i);
+		a[i].seq = (uint64_t)i;
 		theap_insert(&h, &a[i]);
 	}
 	theap_remove(&h, &a[7]); /* when 1: the root */

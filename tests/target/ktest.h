@@ -97,6 +97,7 @@ int ktest_task_state(long id, const char **waitreason);
 /* Waits for *count to reach n, sleeping 1 ms at a time; false after
  * KTEST_HANG_MS (a hang). */
 bool ktest_wait_count(volatile int *count, int n);
-/* Yields until task id is parked: with a short quantum, a pinned task may
- * be preempted before it blocks, so yielding once is not enough. */
+/* Yields until task id is parked (or has exited): with a short quantum, a
+ * pinned task may be preempted before it blocks, so yielding once is not
+ * enough. */
 void ktest_wait_blocked(long id);

@@ -33,8 +33,9 @@ int ktest_task_state(long id, const char **waitreason)
 
 void ktest_wait_blocked(long id)
 {
-	while (ktest_task_state(id, 0) != G_WAITING)
-		go_yield();
+	int s;
+	while ((s = ktest_task_state(id, 0)) != G_WAITING && s != G_DEAD)
+		go_yield(); /* dead: it never blocked, or it blocked and is done */
 }
 
 bool ktest_wait_count(volatile int *count, int n)
