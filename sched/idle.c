@@ -73,7 +73,12 @@ bool pidle_remove(struct p *pp)
 struct p *pidle_get(void)
 {
 	assert_held(&sched.lock);
+	/* Not the watcher if another will do: waking it leaves the busy
+	 * Ps' timers unwatched until the next idle core takes the role. */
 	struct p *pp = sched.pidle;
+	int w = __atomic_load_n(&sched.watcher, __ATOMIC_RELAXED);
+	if (pp && pp->id == w && pp->idle_link)
+		pp = pp->idle_link;
 	if (!pp)
 		return 0;
 	unlink_idle(pp);
@@ -179,9 +184,11 @@ void sleep_until_woken(struct p *pp)
 			check_dead();
 		irq_disable();
 		while (__atomic_load_n(&pp->idle, __ATOMIC_ACQUIRE)) {
-			uint64_t w = watch_arm(pp);
+			bool watched;
+			uint64_t w = watch_arm(pp, &watched);
 			if (w <= timer_count()) {
 				unidle(pp);
+				pp->watch_fired = watched;
 				break;
 			}
 			timer_set_compare(pp, w);
@@ -194,7 +201,7 @@ void sleep_until_woken(struct p *pp)
 		}
 		irq_enable();
 	}
-	watch_leave(pp);
+	watch_leave(pp, pp->watch_fired);
 	/* Busy again: our own timers need the watcher too, if we run a task
 	 * (execute). */
 	if (sched.nprocs > 1 && timers_when(pp) != UINT64_MAX)

@@ -32,6 +32,10 @@ static void park_m(struct g *g)
 	bool (*unlockf)(struct g *, void *) = c->p->park_fn;
 	if (unlockf && !unlockf(g, c->p->park_arg)) {
 		g->state = G_RUNNING; /* changed its mind: run on */
+		if (c->p->timers_unwatched) { /* as execute() does */
+			c->p->timers_unwatched = 0;
+			timer_cover(c->p);
+		}
 		set_curg(c, g);
 		timer_program(c->p); /* an interrupt meanwhile may have disarmed it */
 		sched_gogo(&g->ctx);

@@ -126,6 +126,12 @@ void runq_put_local(struct p *pp, struct g *g, bool next)
 void ready_put(struct g *g)
 {
 	if (g->pin >= 0) {
+		/* One of a timer batch's on this core counts in its order:
+		 * a later unpinned wakee then goes behind it, to the tail. */
+		preempt_disable();
+		if (this_p()->timer_batch >= 0 && &allp[g->pin] == this_p())
+			this_p()->timer_batch++;
+		preempt_enable();
 		pinq_put(&allp[g->pin], g);
 		return;
 	}
@@ -238,8 +244,16 @@ static struct g *find_runnable(struct p *pp, bool *inherit)
 	*inherit = false;
 	for (;;) {
 		uint64_t now = timer_count_fast();
-		if (timers_when(pp) <= now)
+		if (pp->watch_fired) {
+			/* Woken as the watcher for a busy P's timer: run it (and
+			 * every other due one, in order) before any other work
+			 * could keep us from it, then pass the watch on. */
+			pp->watch_fired = 0;
+			steal_timers(pp, timer_count());
+			watch_handover(pp);
+		} else if (timers_when(pp) <= now) {
 			checktimers(pp, now);
+		}
 		if (pp->schedtick % GLOBAL_TURN == 0 && (g = globrunq_take(pp, 1)))
 			return g;
 		/* Pinned and local tasks take turns, or a pinned task that is
@@ -305,12 +319,13 @@ void execute(struct g *g, bool inherit)
 		pp->slice_end = quantum_ticks ? timer_count_fast() + quantum_ticks : UINT64_MAX;
 	/* curg first: a timer interrupt that sees no task disarms the timer,
 	 * so it must not come between programming it and naming the task. */
-	g_run_here(c, g);
-	timer_program(pp);
+	/* Before naming the task: timer_cover may take sched.lock. */
 	if (pp->timers_unwatched) {
 		pp->timers_unwatched = 0;
 		timer_cover(pp);
 	}
+	g_run_here(c, g);
+	timer_program(pp);
 	sched_gogo(&g->ctx);
 }
 

@@ -111,6 +111,7 @@ struct p {
 					 * shown to the watcher (sched/timerwatch.c) */
 	int timer_batch;		/* own core: tasks readied by the timers running
 					 * here now, -1 outside (ready_put's order) */
+	int watch_fired;		/* own core: left idle for a busy P's due timer */
 	uint64_t preempts;		/* tasks preempted here */
 	/* go_park's unlockf and its argument, for park_m on the scheduler
 	 * stack (sched/park.c); own core, preemption off. */
@@ -276,8 +277,12 @@ struct g *preempt_tick(struct frame *f, struct g *g); /* from the timer IRQ */
 void timer_program(struct p *pp);	/* compare register := min(slice end, next timer) */
 
 /* timerwatch.c: an idle core covers busy Ps' timers. */
-uint64_t watch_arm(struct p *pp);	/* idle loop: the deadline to arm for */
-void watch_leave(struct p *pp);		/* pp leaves idle: give the watch on */
+/* Idle loop: the deadline to arm for; *watched if a busy P's it is. */
+uint64_t watch_arm(struct p *pp, bool *watched);
+/* pp leaves idle: give the watch up, and on (with `fired`, only once
+ * watch_handover is called, after the due timers ran). */
+void watch_leave(struct p *pp, bool fired);
+void watch_handover(struct p *pp);
 void timer_cover(struct p *pp);		/* busy pp: make sure its earliest timer is watched */
 /* The compare register, and pp->armed, what it holds (UINT64_MAX: off).
  * Inline: the timer interrupt sets it twice. */

@@ -87,8 +87,9 @@ void timer_cover(struct p *pp)
  * earliest timer; and if it is (or can become) the watcher, the busy Ps'
  * earliest too.
  */
-uint64_t watch_arm(struct p *pp)
+uint64_t watch_arm(struct p *pp, bool *watched)
 {
+	*watched = false;
 	uint64_t own = timers_when(pp);
 	int none = -1;
 	if (sched.nprocs == 1)
@@ -106,15 +107,23 @@ uint64_t watch_arm(struct p *pp)
 			break; /* later: one ran meanwhile; we wake early and look again */
 		w = again;
 	}
-	return w < own ? w : own;
+	if (w < own) {
+		*watched = true;
+		return w;
+	}
+	return own;
 }
 
 /*
  * Every way out of idle comes here, the watcher's and any other core's: a
  * core poked to take the role may leave idle (it found work) before it
- * went round its sleep loop, and must then pass the poke on.
+ * went round its sleep loop, and must then pass the poke on. A watcher
+ * that leaves because a watched deadline is due (`fired`) passes it on
+ * only after it has run the due timers (find_runnable: watch_handover):
+ * the next core would otherwise see the same due timer, take the role,
+ * leave, and poke the next, a chain of wake-ups for one timer.
  */
-void watch_leave(struct p *pp)
+void watch_leave(struct p *pp, bool fired)
 {
 	if (sched.nprocs == 1)
 		return;
@@ -125,6 +134,12 @@ void watch_leave(struct p *pp)
 	} else if (id >= 0) {
 		return;
 	}
+	if (!fired)
+		watch_handover(pp);
+}
+
+void watch_handover(struct p *pp)
+{
 	__atomic_thread_fence(__ATOMIC_SEQ_CST); /* watcher = -1 before the re-read */
 	if (busy_earliest(pp) != UINT64_MAX && __atomic_load_n(&sched.watcher, __ATOMIC_SEQ_CST) < 0)
 		poke_watch();

@@ -85,7 +85,7 @@ def variant(make_vars):
         ("-lockdebug" if v.get("LOCKDEBUG") == "1" else "")
 
 
-def boot(build, board, smp, make_vars, args, semihosting=True, until=None):
+def boot(build, board, smp, make_vars, args, semihosting=True, until=None, timeout=TIMEOUT):
     """Boots the test image; returns what run() does."""
     image = IMAGES[board]
     d = os.path.join(build, board + variant(make_vars), "target")
@@ -96,7 +96,7 @@ def boot(build, board, smp, make_vars, args, semihosting=True, until=None):
         "-nic", "none", "-display", "none", "-monitor", "none", "-serial", "stdio",
     ] + (["-semihosting-config", "enable=on,target=native"] if semihosting else []) \
       + (ICOUNT if "icount=1" in args.split() else [])
-    return run(cmd, until=until)
+    return run(cmd, until=until, timeout=timeout)
 
 
 def run(cmd, cwd=ROOT, until=None, linger=0, timeout=TIMEOUT):
@@ -373,10 +373,14 @@ def run_chainboot_errors(t, build):
 
 
 def run_suite(t, build, label, board, smp, make_vars, args, expect):
-    status, out, secs = boot(build, board, smp, make_vars, f"expect_cpus={expect} {args}")
+    # A hang, not a slow run: more vCPUs than 4 share the host's cores, and
+    # the 8-core suite took up to 283 s in a loaded run (two make tests).
+    limit = TIMEOUT * max(1, smp // 4)
+    status, out, secs = boot(build, board, smp, make_vars, f"expect_cpus={expect} {args}",
+                             timeout=limit)
     name = f"{label}"
     if status is None:
-        t.fail(name, f"timed out after {TIMEOUT} s", out)
+        t.fail(name, f"timed out after {limit} s", out)
         return
     cases = re.findall(r"^\[ (   RUN    |      OK|  FAILED  |\s*\w+\s*) \] (\S+)$", out, re.M)
     results = [(n, r.strip()) for r, n in cases if r.strip() in ("OK", "FAILED")]
