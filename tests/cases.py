@@ -53,6 +53,8 @@ SUITES = [
     ("virt smp=2 icount timers", "virt", 2, [], "icount=1 test=timers", 2),
     ("rpi3 smp=4 icount", "rpi3", 4, [], "icount=1 test=preempt", 4),
     ("rpi3 smp=1 icount", "rpi3", 1, [], "icount=1 test=preempt", 1),
+    # The timer watcher's pokes through the Pi 3's mailbox IPIs.
+    ("rpi3 smp=4 icount timers", "rpi3", 4, [], "icount=1 test=timers", 4),
 ]
 ICOUNT = ["-icount", "shift=0,align=off,sleep=off"]
 
