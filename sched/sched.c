@@ -317,13 +317,13 @@ void execute(struct g *g, bool inherit)
 		pp->schedtick++;
 	if (!inherit || !pp->slice_end)
 		pp->slice_end = quantum_ticks ? timer_count_fast() + quantum_ticks : UINT64_MAX;
-	/* curg first: a timer interrupt that sees no task disarms the timer,
-	 * so it must not come between programming it and naming the task. */
 	/* Before naming the task: timer_cover may take sched.lock. */
 	if (pp->timers_unwatched) {
 		pp->timers_unwatched = 0;
 		timer_cover(pp);
 	}
+	/* curg first: a timer interrupt that sees no task disarms the timer,
+	 * so it must not come between programming it and naming the task. */
 	g_run_here(c, g);
 	timer_program(pp);
 	sched_gogo(&g->ctx);

@@ -108,10 +108,13 @@ bool deltimer(struct timer *t)
 }
 
 /* Pops and runs q's earliest timer if it is due at `now`, with the lock
- * dropped around the callback (which may add timers, to any heap). */
+ * dropped around the callback (which may add timers, to any heap). The
+ * lock only once when0, read without it, says one is due. */
 static bool run_one(struct p *q, uint64_t now)
 {
 	struct ptimers *pt = &q->timers;
+	if (timers_when(q) > now)
+		return false;
 	spin_lock(&pt->lock);
 	struct timer *t = pt->heap.root;
 	if (!t || t->when > now) {
@@ -127,8 +130,6 @@ static bool run_one(struct p *q, uint64_t now)
 int checktimers(struct p *pp, uint64_t now)
 {
 	int ran = 0;
-	if (timers_when(pp) > now)
-		return 0;
 	pp->timer_batch = 0;
 	while (run_one(pp, now))
 		ran++;
