@@ -27,3 +27,4 @@ void bench_ops(int wall);	/* per-operation costs, one core */
 void bench_throughput(void);	/* fork-join fib, sieve, daisy chain, matmul */
 void bench_memory(void);	/* bytes per blocked task */
 void bench_maxtasks(void);	/* blocked tasks until memory runs out */
+void bench_latency(void);	/* timer lateness, spawn to first run */

@@ -6,6 +6,7 @@
  *   bench=throughput fork-join fib(27), sieve, daisy chain, matmul, in ms
  *   bench=memory     RAM per blocked task (100,000 tasks)
  *   bench=maxtasks   blocked tasks until memory runs out
+ *   bench=latency    timer lateness and spawn-to-first-run (p50, p99, max)
  * scale=PERCENT shrinks the iteration counts (the quick pass of `make test`).
  */
 #include "bench.h"
@@ -74,8 +75,10 @@ int main(void)
 		bench_memory();
 	else if (!strcmp(mode, "maxtasks"))
 		bench_maxtasks();
+	else if (!strcmp(mode, "latency"))
+		bench_latency();
 	else
-		panic("bench: unknown mode '%s' (ops, wall, throughput, memory, maxtasks)", mode);
+		panic("bench: unknown mode '%s' (ops, wall, throughput, memory, maxtasks, latency)", mode);
 	printf("bench: done\n");
 	return 0;
 }

@@ -58,6 +58,11 @@ WORKLOADS = [
     ("matmul", "96x96 matmult, fork-join over rows"),
 ]
 CHECKS = {"fib": "196418", "sieve": "7919", "daisy": "10001"}
+# Latency distributions (bench/latency.c, bench/go/latency.go): figure key,
+# label; each boot prints <key>_p50, _p99 and _max in ns.
+LATENCY = [("timer_late", "timer lateness"), ("spawn_run", "spawn to first run")]
+LAT_ICOUNT_SMP = (1, 2, 4)   # deterministic: once each
+LAT_WALL_SMP = (1, 4)        # plain TCG and qemu-user: every round
 
 
 def run(cmd, timeout=TIMEOUT, env=None):
@@ -182,7 +187,7 @@ def full(args):
     image, lazy, gobin = args.image, args.lazy_image, args.go
     R = {"insn": {}, "insn_fplazy": {}, "wall": {}, "go_ops": {},
          "throughput": {1: {}, 2: {}}, "go_throughput": {1: {}, 2: {}},
-         "memory": {}, "go_memory": {}}
+         "memory": {}, "go_memory": {}, "latency": {}}
 
     def add(dst, res):
         for k, v in res.items():
@@ -207,6 +212,7 @@ def full(args):
             if mm and gmm and mm != gmm:
                 sys.exit("bench: matmul checksums differ: ours %s, Go %s" % (mm, gmm))
             add(R["go_throughput"][smp], gres)
+    latency(image, gobin, args.runs, R["latency"], add, log)
     log("memory: %d blocked tasks, ours and Go, %d runs each" % (args.tasks, args.mem_runs))
     for r in range(args.mem_runs):
         add(R["memory"], ours(image, "memory", mem="1G", extra="n=%d" % args.tasks)[0])
@@ -214,6 +220,39 @@ def full(args):
     log("the most blocked tasks in -m 1G")
     add(R["memory"], ours(image, "maxtasks", mem="1G")[0])
     return R
+
+
+def latency(image, gobin, runs, dst, add, log):
+    """dst["who/smp"] collects each boot's result lines: "icount" once per
+    core count, "tcg" (ours, plain TCG) and "go" (qemu-user) every round."""
+    log("latency under -icount at SMP=%s" % ",".join(map(str, LAT_ICOUNT_SMP)))
+    for smp in LAT_ICOUNT_SMP:
+        add(dst.setdefault("icount/%d" % smp, {}), ours(image, "latency", smp=smp, icount=True)[0])
+    for r in range(runs):
+        log("latency round %d of %d: plain TCG and Go at %s cores, in turn"
+            % (r + 1, runs, ",".join(map(str, LAT_WALL_SMP))))
+        for smp in LAT_WALL_SMP:
+            add(dst.setdefault("tcg/%d" % smp, {}), ours(image, "latency", smp=smp)[0])
+            add(dst.setdefault("go/%d" % smp, {}), go_peer(gobin, "latency", smp)[0])
+
+
+LAT_WHO = {"icount": "gometal, -icount (deterministic)", "tcg": "gometal, plain TCG",
+           "go": "Go, qemu-user (GOMAXPROCS)"}
+
+
+def latency_rows(R):
+    """One row per (who, smp): for each figure, p50/p99/max summaries in us."""
+    rows = []
+    order = lambda k: (list(LAT_WHO).index(k.split("/")[0]), int(k.split("/")[1]))
+    for name in sorted(R["latency"], key=order):
+        who, smp, res = name.split("/")[0], int(name.split("/")[1]), R["latency"][name]
+        row = {"who": who, "smp": smp, "label": "%s, %d" % (LAT_WHO[who], smp)}
+        for key, _ in LATENCY:
+            for q in ("p50", "p99", "max"):
+                v = res.get("%s_%s" % (key, q), [])
+                row["%s_%s" % (key, q)] = summary([x / 1000 for x in v])
+        rows.append(row)
+    return rows
 
 
 def fmt(s, digits=0):
@@ -250,6 +289,7 @@ def build_tables(R):
                    "go_inuse": summary(R["go_memory"].get("blocked_inuse", [])),
                    "go_sys": summary(R["go_memory"].get("blocked_sys", [])),
                    "maxtasks": summary(R["memory"].get("maxtasks", []))}
+    S["latency"] = latency_rows(R)
     return S
 
 
@@ -301,12 +341,18 @@ def md_tables(S):
            "| bytes per blocked task (100,000 tasks) | %s | %s (heap + stacks in use); %s (Sys) |"
            % (fmt(m["ours_bytes"]), fmt(m["go_inuse"]), fmt(m["go_sys"])),
            "| most blocked tasks in QEMU virt -m 1G | %s | |" % fmt(m["maxtasks"])]
+    la = ["| run, cores (us) | %s |" % " | ".join("%s %s" % (l, q) for _, l in LATENCY for q in ("median", "p99", "max")),
+          "| --- |" + " ---: |" * (3 * len(LATENCY))]
+    for row in S["latency"]:
+        la.append("| %s | %s |" % (row["label"], " | ".join(
+            fmt(row["%s_%s" % (k, q)], 1) for k, _ in LATENCY for q in ("p50", "p99", "max"))))
     tg = ["| target | wanted | measured | |", "| --- | --- | --- | --- |"]
     for t in S["targets"]:
         tg.append("| %s | %s | %s | %s |" % (t["what"], t["target"], t["measured"],
                                             "met" if t["met"] else "**missed**"))
     return {"ops_table": "\n".join(ops), "throughput_table": "\n".join(th),
-            "memory_table": "\n".join(mem), "targets_table": "\n".join(tg)}
+            "memory_table": "\n".join(mem), "targets_table": "\n".join(tg),
+            "latency_table": "\n".join(la)}
 
 
 def print_table(S):
@@ -324,6 +370,12 @@ def print_table(S):
         print("  %-44s %18s %18s %7s %18s %18s %7s" % (
             w["label"], fmt(w["ours_1"], 1), fmt(w["ours_2"], 1), sp(w["ours_speedup"]),
             fmt(w["go_1"], 1), fmt(w["go_2"], 1), sp(w["go_speedup"])))
+    print("\nbench: latency, us (median of rounds for TCG and Go; -icount is exact)")
+    print("  %-40s %s" % ("run, cores", " ".join("%18s" % ("%s %s" % (k, q)) for k, _ in LATENCY
+                                                   for q in ("p50", "p99", "max"))))
+    for row in S["latency"]:
+        print("  %-40s %s" % (row["label"], " ".join("%18s" % fmt(row["%s_%s" % (k, q)], 1)
+                                                    for k, _ in LATENCY for q in ("p50", "p99", "max"))))
     m = S["memory"]
     print("\nbench: memory: %s bytes per blocked task (Go: %s in use, %s Sys); at most %s blocked tasks in 1 GiB"
           % (fmt(m["ours_bytes"]), fmt(m["go_inuse"]), fmt(m["go_sys"]), fmt(m["maxtasks"])))

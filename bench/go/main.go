@@ -8,6 +8,8 @@
 //	                 select4, mutex, waitgroup, sleep0 (meant for -procs 1)
 //	-kind throughput fork-join fib(27), prime sieve, daisy chain, matmul, ms
 //	-kind memory     bytes per goroutine blocked on a channel receive
+//	-kind latency    time.Sleep lateness and go-statement-to-first-run, ns
+//	                 (median, p99, max)
 //
 // Stdout holds only `result <name> <value> <unit>` and `check <name> <value>`
 // lines; notes go to stderr. A failed check exits non-zero.
@@ -60,7 +62,7 @@ func fail(format string, args ...interface{}) {
 }
 
 func main() {
-	kind := flag.String("kind", "ops", "ops, throughput or memory")
+	kind := flag.String("kind", "ops", "ops, throughput, memory or latency")
 	procs := flag.Int("procs", 1, "GOMAXPROCS")
 	flag.Float64Var(&scale, "scale", 1, "multiplies the ops iteration counts")
 	n := flag.Int("n", 100000, "blocked goroutines for -kind memory")
@@ -83,8 +85,10 @@ func main() {
 		benchThroughput(*reps)
 	case "memory":
 		benchMemory(*n)
+	case "latency":
+		benchLatency()
 	default:
-		fmt.Fprintf(os.Stderr, "gobench: unknown -kind %q (ops, throughput, memory)\n", *kind)
+		fmt.Fprintf(os.Stderr, "gobench: unknown -kind %q (ops, throughput, memory, latency)\n", *kind)
 		os.Exit(2)
 	}
 }
