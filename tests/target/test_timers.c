@@ -255,3 +255,88 @@ TEST(timers, a_burst_of_spawns_runs_within_100us)
 		CHECK(burst.worst <= (int64_t)(100 * US));
 }
 
+
+/* --- a woken task stays on its waker's core --- */
+
+#define WAKE_ROUNDS 8
+static chan_t *wake_chan;
+static uint64_t wake_sent, wake_ran, wake_busy;
+static int wake_cpu;
+static volatile int wake_done;
+
+static void wakee(void *arg)
+{
+	(void)arg;
+	chan_recv(wake_chan, NULL);
+	wake_ran = go_now();
+	wake_cpu = go_cpu();
+	__atomic_store_n(&wake_done, 1, __ATOMIC_RELEASE);
+}
+
+/* Pinned: readies the wakee (to this core's runnext), stays busy for
+ * wake_busy ns (a yield hint in the spin, as mask_core's), then blocks. */
+static void waker(void *arg)
+{
+	(void)arg;
+	wake_done = 0;
+	ktest_wait_blocked(ktest_go("wakee", -1, wakee, 0));
+	wake_sent = go_now();
+	chan_send(wake_chan, NULL);
+	while (go_now() < wake_sent + wake_busy)
+		__asm__ volatile("yield");
+	ktest_wait_count(&wake_done, 1);
+}
+
+/* For each core as the waker's: rounds that count where the wakee ran,
+ * and the longest it waited. */
+static void wake_rounds(uint64_t busy, int *same, int *rounds, int64_t *slowest)
+{
+	wake_busy = busy;
+	*same = *rounds = 0;
+	*slowest = 0;
+	for (int cpu = 0; cpu < go_ncpu(); cpu++)
+		for (int r = 0; r < WAKE_ROUNDS; r++) {
+			long id = ktest_go("waker", cpu, waker, 0);
+			while (ktest_task_state(id, 0) != G_DEAD)
+				go_sleep(1 * MS);
+			++*rounds;
+			*same += wake_cpu == cpu;
+			if ((int64_t)(wake_ran - wake_sent) > *slowest)
+				*slowest = (int64_t)(wake_ran - wake_sent);
+		}
+}
+
+/*
+ * A task readies another (a channel send) and keeps its core a little
+ * longer, the other cores idle. Exact: if the waker blocks within 1 or 2
+ * us, the wakee runs on the waker's core every time (an idle core that
+ * comes to steal it leaves a running P's runnext alone for 3 us: Go's
+ * runqgrab); if the waker stays busy for 50 us, the wakee runs on another
+ * core, long before the waker frees its own. Stall-proof: it runs.
+ */
+TEST(timers, a_woken_task_runs_on_its_wakers_core_unless_that_stays_busy)
+{
+	if (go_ncpu() < 2) {
+		printf("  one core: nowhere else to run\n");
+		return;
+	}
+	wake_chan = chan_make(0, 0);
+	static const uint64_t brief[] = {1 * US, 2 * US};
+	int same, rounds;
+	int64_t slowest;
+	for (unsigned i = 0; i < sizeof(brief) / sizeof(brief[0]); i++) {
+		wake_rounds(brief[i], &same, &rounds, &slowest);
+		printf("  waker busy %lu us after the send: %d of %d wakees ran on its core\n",
+		       (unsigned long)(brief[i] / US), same, rounds);
+		if (ktest_exact_time())
+			CHECK_EQ(same, rounds);
+	}
+	wake_rounds(50 * US, &same, &rounds, &slowest);
+	printf("  waker busy 50 us: %d of %d on its core; slowest wakee ran %ld us after the send\n",
+	       same, rounds, (long)(slowest / 1000));
+	if (ktest_exact_time()) {
+		CHECK_EQ(same, 0);
+		CHECK(slowest < (int64_t)(50 * US));
+	}
+	chan_free(wake_chan);
+}
