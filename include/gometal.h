@@ -202,5 +202,57 @@ void cond_wait(cond_t *c, mutex_t *m);
 void cond_signal(cond_t *c);
 void cond_broadcast(cond_t *c);
 
+/* --- Input and interrupts (Go's netpoller: the task parks, never the core) --- */
+
+/*
+ * Console input. The UART's receive interrupt fills a buffer of
+ * CONSOLE_BUFFER bytes from boot on, so input that comes before anyone
+ * reads is kept; bytes that find it full are dropped and counted in
+ * console_stats().overruns, never lost silently.
+ *
+ * console_read parks the caller until at least one byte is buffered and
+ * returns up to n of them; read(0), getchar, fgets(stdin) and scanf read
+ * through it, a line at most per read(0) as a terminal gives (stdio's
+ * buffer is the task's own: a line one task began stays with it). A CR comes out as '\n' (a terminal's Enter; a tty's ICRNL);
+ * nothing is echoed. console_try_read returns 0 at once if nothing is
+ * buffered. console_input() is a channel (cap 1, of uint32_t) that
+ * receives when input may be waiting: select on it beside other channels
+ * or go_after, then console_try_read, and wait again if another reader
+ * took the bytes first.
+ */
+#define CONSOLE_BUFFER 4096
+size_t console_read(void *buf, size_t n);
+size_t console_try_read(void *buf, size_t n);
+chan_t *console_input(void);
+
+struct console_stats {
+	uint64_t received;	/* bytes buffered since boot */
+	uint64_t overruns;	/* bytes lost: the buffer was full (each counted),
+				 * or the UART's FIFO was (one per overrun) */
+	uint64_t errors;	/* bytes received with a framing, parity or break error */
+	size_t buffered;	/* waiting to be read now */
+};
+void console_stats(struct console_stats *s);
+
+/*
+ * Device interrupts, in the shape of Go's signal.Notify and Linux's
+ * threaded interrupts with IRQF_ONESHOT. irq_notify(irq, c, flags): each
+ * time line irq interrupts, the kernel masks it at the controller and
+ * sends irq on c (buffered, of uint32_t or of nothing; a full channel
+ * coalesces); the task services its device, then irq_rearm(irq) unmasks
+ * it, so a level line that nobody services cannot storm the system.
+ * Numbers are the controller's: GIC INTIDs from 32 (SPI n is 32 + n) on
+ * virt, rpi4 and rpi5; on rpi3, 32 + the BCM2835 interrupt (0-63), all
+ * taken on core 0. The line is routed to the core irq_notify runs on.
+ * A number the controller lacks, a line claimed twice, irq_rearm or
+ * irq_release of a line not claimed, closing or freeing a channel still
+ * attached: each panics.
+ */
+#define IRQ_LEVEL 0	/* level-sensitive, active high */
+#define IRQ_EDGE 1	/* rising edge */
+void irq_notify(unsigned irq, chan_t *c, int flags);
+void irq_rearm(unsigned irq);
+void irq_release(unsigned irq);
+
 /* Ends the system with "panic: ..." naming the core and task, status 2. */
 void panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));

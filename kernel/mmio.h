@@ -25,3 +25,8 @@ static inline void mmio_write8(uint64_t addr, uint8_t v)
 {
 	__asm__ volatile("strb %w0, [%1]" ::"r"(v), "r"(addr) : "memory");
 }
+
+static inline void mmio_write64(uint64_t addr, uint64_t v)
+{
+	__asm__ volatile("str %0, [%1]" ::"r"(v), "r"(addr) : "memory");
+}

@@ -28,9 +28,11 @@ struct platform {
 	uint64_t uart_base;
 	uint32_t uart_clock;		/* Hz, for the baud divisor */
 	void (*uart_pins)(void);	/* route the UART to its pins, if the board must */
+	unsigned uart_irq;		/* its interrupt (kernel/irqchip.h numbering); 0: none */
 
 	const struct irqchip *irqchip;
 	uint64_t intc_base[2];		/* GICD + GICC/GICR, or the BCM2836 local block */
+	uint64_t intc_gpu_base;		/* BCM2836: the BCM2835 controller of the devices */
 
 	enum cpu_start cpu_start;
 	int ncpus;			/* cores the machine has, up to NCPU_MAX */

@@ -8,6 +8,7 @@
 #include <kernel/irqchip.h>
 #include <kernel/generic_timer.h>
 #include <kernel/cmdline.h>
+#include <rt/console.h>
 #include <kernel/percpu.h>
 #include <kernel/platform.h>
 #include <kernel/pmu.h>
@@ -71,6 +72,7 @@ void kernel_main(uint64_t dtb, uint64_t entry_el)
 	smp_boot(want < 1 ? 1 : want > NCPU_MAX ? NCPU_MAX : want);
 	report_core_limit(want);
 	kprintf("cpus online: %d\n", ncpu_online);
+	console_input_init();
 	irq_enable();
 
 	/* main is the first task; every core then enters its scheduler. */

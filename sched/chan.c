@@ -203,6 +203,9 @@ void chan_free(chan_t *c)
 	spin_unlock(&c->lock);
 	if (busy)
 		panic("chan_free: tasks are still blocked on channel %p", (void *)c);
+	if (__atomic_load_n(&c->irq_refs, __ATOMIC_RELAXED))
+		panic("chan_free: interrupts still notify channel %p (irq_release them first)",
+		      (void *)c);
 	if (c->after)
 		after_stop(c->after);
 	free(c);
@@ -330,6 +333,9 @@ void chan_close(chan_t *c)
 		panic("close of nil channel");
 	if (c->after) /* Go's time.After channel is receive-only */
 		panic("close of a go_after channel (receive from it, or chan_free it)");
+	if (__atomic_load_n(&c->irq_refs, __ATOMIC_RELAXED))
+		panic("close of channel %p: interrupts still notify it (irq_release them first)",
+		      (void *)c);
 	spin_lock(&c->lock);
 	if (c->closed) {
 		spin_unlock(&c->lock);

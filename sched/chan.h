@@ -41,6 +41,7 @@ struct chan {
 	size_t sendx, recvx;	/* ring indexes into buf */
 	struct waitq recvq, sendq;
 	struct after *after;	/* go_after's timer, or NULL */
+	uint32_t irq_refs;	/* atomic: interrupt lines notifying it (sched/netpoll.c) */
 	char *buf;		/* dataqsiz * elemsize bytes, after the struct */
 };
 

@@ -29,6 +29,7 @@
  */
 #include <kernel/generic_timer.h>
 #include <kernel/ipi.h>
+#include <sched/netpoll.h>
 #include <sched/sched.h>
 
 /* sched.lock held. Marks pp idle and on the list. */
@@ -148,7 +149,7 @@ static bool all_idle_no_work(struct p *pp)
 {
 	spin_lock(&sched.lock);
 	bool dead = sched.npidle == sched.nprocs && pp->idle && !any_work(pp, true) &&
-		    !timers_live();
+		    !timers_live() && !netpoll_live();
 	spin_unlock(&sched.lock);
 	return dead;
 }
@@ -184,6 +185,10 @@ void sleep_until_woken(struct p *pp)
 			check_dead();
 		irq_disable();
 		while (__atomic_load_n(&pp->idle, __ATOMIC_ACQUIRE)) {
+			if (netpoll_waiting()) { /* an interrupt of ours has a task to tell */
+				unidle(pp);
+				break;
+			}
 			bool watched;
 			uint64_t w = watch_arm(pp, &watched);
 			if (w <= timer_count()) {

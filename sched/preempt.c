@@ -41,6 +41,7 @@
 #include <kernel/frame.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
+#include <sched/netpoll.h>
 #include <sched/sched.h>
 
 #ifndef QUANTUM_US
@@ -107,7 +108,9 @@ struct g *preempt_tick(struct frame *f, struct g *g)
 		return 0;
 	}
 	uint64_t now = timer_count();
-	bool due = timers_when(pp) <= now;
+	/* A device interrupt nobody has polled yet counts as a due timer
+	 * (sched/netpoll.c): a preemption it could not make is retried. */
+	bool due = timers_when(pp) <= now || netpoll_waiting();
 	if (!due && now < pp->slice_end) {
 		/* early: an older slice end (timer_program is lazy), or a timer
 		 * another P has run meanwhile */
@@ -128,6 +131,24 @@ struct g *preempt_tick(struct frame *f, struct g *g)
 		return 0;
 	}
 	return g;
+}
+
+/*
+ * A device interrupt (rt/irq.c) has a task to wake: preempt g (the task
+ * TPIDR_EL0 named, NULL in the scheduler, which polls by itself) so that
+ * this core's scheduler polls now. Where g may not be preempted yet, as
+ * preempt_tick: pending, and the timer retries.
+ */
+struct g *preempt_event(struct frame *f, struct g *g)
+{
+	if (!g)
+		return 0;
+	if (on_own_stack(g, f->sp) && !(__atomic_load_n(&g->preempt, __ATOMIC_RELAXED) & PREEMPT_COUNT))
+		return g;
+	if (on_own_stack(g, f->sp))
+		__atomic_fetch_or(&g->preempt, PREEMPT_PENDING, __ATOMIC_RELAXED);
+	timer_set_compare(this_cpu()->p, timer_count() + retry_ticks);
+	return 0;
 }
 
 /*

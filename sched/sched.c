@@ -20,6 +20,7 @@
 #include <kernel/generic_timer.h>
 #include <kernel/ipi.h>
 #include <kernel/panic.h>
+#include <sched/netpoll.h>
 #include <sched/sched.h>
 #include <sched/stack.h>
 
@@ -244,6 +245,7 @@ static struct g *find_runnable(struct p *pp, bool *inherit)
 	*inherit = false;
 	for (;;) {
 		uint64_t now = timer_count_fast();
+		netpoll(); /* device interrupts' tasks: runnext, as a timer's */
 		if (pp->watch_fired) {
 			/* Woken as the watcher for a busy P's timer: run it (and
 			 * every other due one, in order) before any other work
@@ -296,7 +298,7 @@ static struct g *find_runnable(struct p *pp, bool *inherit)
 struct g *local_pick(struct p *pp, bool ring, bool *inherit)
 {
 	uint64_t now = timer_count_fast();
-	if (now >= pp->slice_end || timers_when(pp) <= now ||
+	if (now >= pp->slice_end || timers_when(pp) <= now || netpoll_waiting() ||
 	    (pp->schedtick % GLOBAL_TURN == 0 && __atomic_load_n(&sched.runqsize, __ATOMIC_RELAXED)))
 		return 0;
 	if (!ring) {

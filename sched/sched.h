@@ -272,6 +272,7 @@ long preempt_set_quantum_us(long us);	/* 0: no preemption (new slices on) */
 bool p_other_work(struct p *pp);	/* anything here besides the running task */
 struct frame;
 struct g *preempt_tick(struct frame *f, struct g *g); /* from the timer IRQ */
+struct g *preempt_event(struct frame *f, struct g *g); /* a device IRQ wakes a task */
 
 /* time.c (and sched/timer.h: the timers) */
 void timer_program(struct p *pp);	/* compare register := min(slice end, next timer) */

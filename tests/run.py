@@ -23,6 +23,8 @@ TAIL = 25
 
 # What runs: the suites, the crash cases, the bad build variables.
 from cases import BAD_INPUT, CRASHES, ENTRY_REFUSALS, ICOUNT, SUITES  # noqa: E402
+import console_input  # noqa: E402
+from file_checks import check_board_sources, check_image_header  # noqa: E402
 
 
 def symbolize(text, elf):
@@ -87,6 +89,11 @@ def variant(make_vars):
 
 def boot(build, board, smp, make_vars, args, semihosting=True, until=None, timeout=TIMEOUT):
     """Boots the test image; returns what run() does."""
+    return run(boot_cmd(build, board, smp, make_vars, args, semihosting), until=until, timeout=timeout)
+
+
+def boot_cmd(build, board, smp, make_vars, args, semihosting=True):
+    """The QEMU command line that boots the test image."""
     image = IMAGES[board]
     d = os.path.join(build, board + variant(make_vars), "target")
     T.elf = os.path.join(d, "kernel.elf")
@@ -96,7 +103,7 @@ def boot(build, board, smp, make_vars, args, semihosting=True, until=None, timeo
         "-nic", "none", "-display", "none", "-monitor", "none", "-serial", "stdio",
     ] + (["-semihosting-config", "enable=on,target=native"] if semihosting else []) \
       + (ICOUNT if "icount=1" in args.split() else [])
-    return run(cmd, until=until, timeout=timeout)
+    return cmd
 
 
 def run(cmd, cwd=ROOT, until=None, linger=0, timeout=TIMEOUT):
@@ -180,43 +187,6 @@ def run_openocd(t, board):
         t.fail(name, f"openocd exited {status}", out)
     else:
         t.ok(name, f"  ({cfg})")
-
-
-def check_image_header(t, build, board, image):
-    """An arm64 Linux Image header, as the Pi firmware and U-Boot's booti want."""
-    name = f"{board} image: arm64 Image header"
-    path = os.path.join(build, board, "target", image)
-    try:
-        with open(path, "rb") as f:
-            head = f.read(64)
-    except OSError as e:
-        t.fail(name, str(e))
-        return
-    text_offset, image_size, flags = struct.unpack_from("<QQQ", head, 8)
-    magic = head[0x38:0x3c]
-    # flags: little-endian, 4 KiB pages (bits 0-2 = 0b010)
-    if magic != b"ARM\x64" or text_offset != 0x80000 or flags & 7 != 2 or \
-            image_size < os.path.getsize(path):
-        t.fail(name, f"magic {magic!r}, text_offset {text_offset:#x}, flags {flags:#x}, "
-                     f"image_size {image_size} for a {os.path.getsize(path)}-byte file")
-    else:
-        t.ok(name, f"  ({image}, {image_size} bytes)")
-
-
-def check_board_sources(t, board):
-    """Every number in a board file's board_init() is named in its comments,
-    where the source it comes from is cited."""
-    name = f"{board} board file: every constant cites its source"
-    text = open(os.path.join(ROOT, "boards", board, "board.c")).read()
-    comments = " ".join(re.findall(r"/\*.*?\*/", text, re.S)).replace("_", "")
-    body = re.sub(r"/\*.*?\*/", "", text[text.index("void board_init"):], flags=re.S)
-    body += " ".join(re.findall(r"^#define \w+\s+(\S+)", text, re.M))
-    numbers = set(re.findall(r"\b(0x[0-9a-fA-F]+|\d{4,})", body))
-    missing = sorted(n for n in numbers if n.lower() not in comments.lower())
-    if missing:
-        t.fail(name, "not in the comments: " + ", ".join(missing))
-    else:
-        t.ok(name, f"  ({len(numbers)} constants)")
 
 
 SD_EXPECT = {
@@ -378,6 +348,11 @@ def run_suite(t, build, label, board, smp, make_vars, args, expect):
     limit = TIMEOUT * max(1, smp // 4)
     status, out, secs = boot(build, board, smp, make_vars, f"expect_cpus={expect} {args}",
                              timeout=limit)
+    judge_suite(t, label, status, out, secs, args, expect, limit)
+
+
+def judge_suite(t, label, status, out, secs, args, expect, limit):
+    """A ktest boot's cases, summary, cores and exit status."""
     name = f"{label}"
     if status is None:
         t.fail(name, f"timed out after {limit} s", out)
@@ -677,6 +652,10 @@ def main():
         run_bench_guard(t, build)
     if sel.search("bench: modes"):
         run_bench_modes(t, build)
+    for label, board, smp, make_vars in console_input.SUITES:
+        if sel.search(label):
+            console_input.run_suite(t, label, boot_cmd(build, board, smp, make_vars, console_input.ARGS),
+                                    lambda *a: judge_suite(t, label, *a, console_input.ARGS, smp, TIMEOUT))
     if opts.host and sel.search("host"):
         host_results(t, opts.host)
 

@@ -10,6 +10,12 @@
  *  - Spin table: cpu-release-addr 0xd8, 0xe0, 0xe8, 0xf0 for cores 0-3
  *    (bcm2837.dtsi); the firmware's armstub8 (and QEMU) park the cores in
  *    WFE reading them, and enter the kernel at EL2.
+ *  - Device interrupts: the BCM2835 controller ("armctrl") at 0x3f00b200
+ *    (bus 0x7e00b200: bcm2835-common.dtsi interrupt-controller@7e00b200,
+ *    BCM2835 ARM Peripherals 7.5), behind the local block's GPU interrupt
+ *    (bcm2837.dtsi &intc: interrupt-parent = <&local_intc>, interrupts =
+ *    <8 IRQ_TYPE_LEVEL_HIGH>). UART0 is its
+ *    GPU IRQ 57 (bcm283x.dtsi uart0: interrupts = <2 25>, bank 2 bit 25).
  *  - UART clock: config.txt sets init_uart_clock=48000000 (boards/rpi3/
  *    config.txt), Raspberry Pi documentation, "config.txt" / "UARTs".
  *  - UART0 on GPIO 14 (TXD0) / 15 (RXD0), function ALT0, no pulls: BCM2835
@@ -50,6 +56,8 @@ void board_init(struct platform *p)
 	p->uart_base = 0x3f201000;
 	p->uart_clock = 48000000;
 	p->uart_pins = uart_pins;
+	p->uart_irq = 32 + 57;
+	p->intc_gpu_base = 0x3f00b200;
 	p->irqchip = &bcm2836_irqchip;
 	p->intc_base[0] = 0x40000000;
 	p->cpu_start = CPU_START_SPIN_TABLE;

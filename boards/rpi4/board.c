@@ -17,6 +17,8 @@
  *  - Spin table: cpu-release-addr 0xd8, 0xe0, 0xe8, 0xf0 for cores 0-3
  *    (bcm2711.dtsi); the firmware's armstub8 (and QEMU) park the cores in
  *    WFE reading them, and enter the kernel at EL2.
+ *  - UART0's interrupt: GIC SPI 121, level high (bcm2711.dtsi uart0:
+ *    interrupts = <GIC_SPI 121 IRQ_TYPE_LEVEL_HIGH>): INTID 32 + 121.
  *  - UART clock: config.txt sets init_uart_clock=48000000 (boards/rpi4/
  *    config.txt), Raspberry Pi documentation, "config.txt" / "UARTs".
  *  - UART0 on GPIO 14/15, ALT0; pulls are set through the BCM2711's own
@@ -53,6 +55,7 @@ void board_init(struct platform *p)
 	p->uart_base = 0xfe201000;
 	p->uart_clock = 48000000;
 	p->uart_pins = uart_pins;
+	p->uart_irq = 32 + 121;
 	p->irqchip = &gicv2_irqchip;
 	p->intc_base[0] = 0xff841000;
 	p->intc_base[1] = 0xff842000;

@@ -14,6 +14,8 @@
  *    the debug UART on the 3-pin JST connector labelled "UART"; stdout-path
  *    serial10:115200n8 [dts], [docs]. Its clock, clk_uart, is 9216000 Hz
  *    [dtsi]. It needs no pin set-up: the connector is wired to it alone.
+ *    Its interrupt: GIC SPI 121, level high [dtsi: uart10 interrupts =
+ *    <GIC_SPI 121 IRQ_TYPE_LEVEL_HIGH>], INTID 32 + 121.
  *  - GIC-400 at bus 0x7fff9000 (GICD) and 0x7fffa000 (GICC), CPU
  *    0x107fff9000 / 0x107fffa000 [dtsi].
  *  - Cores: MPIDR 0x000, 0x100, 0x200, 0x300 (the A76 numbers cores in
@@ -48,6 +50,7 @@ void board_init(struct platform *p)
 	p->uart = &pl011_uart;
 	p->uart_base = SOC_BASE + 0x7d001000;
 	p->uart_clock = 9216000;
+	p->uart_irq = 32 + 121;
 	p->irqchip = &gicv2_irqchip;
 	p->intc_base[0] = SOC_BASE + 0x7fff9000;
 	p->intc_base[1] = SOC_BASE + 0x7fffa000;

@@ -19,6 +19,7 @@ void board_init(struct platform *p)
 	p->uart = &pl011_uart;
 	p->uart_base = 0x09000000;
 	p->uart_clock = 24000000; /* QEMU ignores the divisor */
+	p->uart_irq = 32 + 1; /* SPI 1 (hw/arm/virt.c: [VIRT_UART] = 1; the DTB's <0 1 4>) */
 	p->irqchip = &gicv2_irqchip;
 	p->intc_base[0] = 0x08000000;
 	p->intc_base[1] = 0x08010000;

@@ -5,8 +5,8 @@
  * single security state as QEMU's virt machine configures it, everything in
  * Group 1.
  */
+#include <drivers/irq/gicd.h>
 #include <drivers/irq/irqchips.h>
-#include <kernel/mmio.h>
 #include <kernel/panic.h>
 #include <kernel/percpu.h>
 #include <kernel/platform.h>
@@ -28,7 +28,7 @@
 #define GICR_ISENABLER0	(GICR_SGI + 0x100)
 #define GICR_IPRIORITYR	(GICR_SGI + 0x400)
 
-#define PRIO_DEFAULT	0xa0
+#define GICD_IROUTER	0x6000		/* + 8 * INTID, SPIs */
 #define PMR_ALLOW_ALL	0xf0
 
 static uint64_t gicd(void) { return plat.intc_base[0]; }
@@ -65,7 +65,7 @@ static void gicv3_init_cpu(void)
 		;
 	mmio_write32(r + GICR_IGROUPR0, ~0u);	/* SGIs and PPIs: Group 1 */
 	for (int i = 0; i < 32; i += 4)
-		mmio_write32(r + GICR_IPRIORITYR + i, PRIO_DEFAULT * 0x01010101u);
+		mmio_write32(r + GICR_IPRIORITYR + i, GIC_PRIO_DEFAULT * 0x01010101u);
 	mmio_write32(r + GICR_ISENABLER0, 0xffffu | (1u << IRQ_VTIMER));
 
 	write_icc_sre(read_icc_sre() | 1);	/* system-register interface */
@@ -102,6 +102,36 @@ static void gicv3_send_ipi(int cpu, int ipi)
 	isb();
 }
 
+static unsigned gicv3_nr_irqs(void) { return gicd_nr_irqs(gicd()); }
+
+/* GICD_CTLR.RWP: a write to ICENABLER has taken effect once it reads 0
+ * (IHI 0069H 12.9.4; Linux gic_do_wait_for_rwp). */
+static void gicv3_wait_rwp(void)
+{
+	while (mmio_read32(gicd() + GICD_CTLR) & GICD_CTLR_RWP)
+		;
+}
+
+/* Group 1 as everything else here; routed by affinity to one core
+ * (IROUTER.IRM = 0: IHI 0069H 12.9.22). */
+static void gicv3_setup(unsigned irq, bool edge, int cpu)
+{
+	uint64_t d = gicd(), m = cpus[cpu].mpidr;
+	gicd_setup(d, irq, edge);
+	gicv3_wait_rwp();
+	uint64_t grp = d + GICD_IGROUPR + 4 * (irq / 32);
+	mmio_write32(grp, mmio_read32(grp) | 1u << (irq % 32));
+	mmio_write64(d + GICD_IROUTER + 8 * irq, (m & 0xff00000000ull) | (m & 0xffffff));
+}
+
+static void gicv3_mask(unsigned irq)
+{
+	gicd_bit(gicd(), GICD_ICENABLER, irq);
+	gicv3_wait_rwp();
+}
+
+static void gicv3_unmask(unsigned irq) { gicd_bit(gicd(), GICD_ISENABLER, irq); }
+
 const struct irqchip gicv3_irqchip = {
 	.name = "gicv3",
 	.init = gicv3_init,
@@ -109,4 +139,8 @@ const struct irqchip gicv3_irqchip = {
 	.ack = gicv3_ack,
 	.eoi = gicv3_eoi,
 	.send_ipi = gicv3_send_ipi,
+	.nr_irqs = gicv3_nr_irqs,
+	.setup = gicv3_setup,
+	.mask = gicv3_mask,
+	.unmask = gicv3_unmask,
 };

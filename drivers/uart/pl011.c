@@ -1,6 +1,10 @@
 /*
  * ARM PrimeCell PL011 UART (ARM DDI 0183G): QEMU virt's serial port and the
- * Raspberry Pi's UART0. 8N1, FIFOs on, no interrupts: the console polls.
+ * Raspberry Pi's UART0. 8N1, FIFOs on. Transmit polls; receive polls (the
+ * chainloader) or interrupts (kernel/conin.c): the receive interrupt when
+ * the FIFO reaches its trigger level and the receive timeout when bytes
+ * sit below it for 32 bit periods, both cleared by reading the FIFO empty
+ * (3.4.11, 3.5 "UARTRXINTR", "UARTRTINTR").
  */
 #include <drivers/uart/pl011.h>
 #include <kernel/mmio.h>
@@ -11,8 +15,13 @@
 #define FBRD	0x28
 #define LCRH	0x2c
 #define CR	0x30
+#define IFLS	0x34
 #define IMSC	0x38
 #define ICR	0x44
+
+#define IMSC_RXIM	(1u << 4)	/* receive */
+#define IMSC_RTIM	(1u << 6)	/* receive timeout */
+#define IFLS_RX_HALF	(2u << 3)	/* receive trigger: FIFO half full */
 
 #define FR_TXFF	(1u << 5)	/* transmit FIFO full */
 #define FR_RXFE	(1u << 4)	/* receive FIFO empty */
@@ -63,9 +72,26 @@ static int pl011_getc(uint64_t base)
 	return (int)(mmio_read32(base + DR) & 0xff);
 }
 
+static void pl011_rx_irq(uint64_t base, bool on)
+{
+	mmio_write32(base + IFLS, IFLS_RX_HALF);
+	mmio_write32(base + IMSC, on ? IMSC_RXIM | IMSC_RTIM : 0);
+}
+
+/* DR's bits 8-11 are the byte's own error flags, OE (bit 11) among them:
+ * set when the FIFO was full as a byte came, so bytes are lost (3.3.1). */
+static int pl011_rx(uint64_t base)
+{
+	if (mmio_read32(base + FR) & FR_RXFE)
+		return -1;
+	return (int)(mmio_read32(base + DR) & 0xfff);
+}
+
 const struct uart_driver pl011_uart = {
 	.name = "pl011",
 	.init = pl011_init,
 	.putc = pl011_putc,
 	.getc = pl011_getc,
+	.rx_irq = pl011_rx_irq,
+	.rx = pl011_rx,
 };

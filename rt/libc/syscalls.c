@@ -5,6 +5,7 @@
  */
 #include <kernel/generic_timer.h>
 #include <errno.h>
+#include <rt/console.h>
 #include <kernel/mem.h>
 #include <kernel/panic.h>
 #include <kernel/platform.h>
@@ -32,14 +33,15 @@ int _write(int fd, const char *buf, int len)
 	return len;
 }
 
+/* stdin is the console: parks the task until a byte is there
+ * (rt/console.c), as a read of a terminal blocks the thread. */
 int _read(int fd, char *buf, int len)
 {
-	(void)buf, (void)len;
 	if (fd != 0) {
 		errno = EBADF;
 		return -1;
 	}
-	return 0; /* console input: not yet */
+	return len <= 0 ? 0 : (int)console_read_line(buf, (size_t)len);
 }
 
 void _exit(int status)

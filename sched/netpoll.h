@@ -1,0 +1,24 @@
+/*
+ * sched/netpoll.c's side for the rest of the kernel: the interrupt
+ * handler's entry, the scheduler's poll, and kernel-owned lines (the
+ * console's receive interrupt).
+ */
+#pragma once
+#include <stdbool.h>
+
+struct chan;
+
+/* From the interrupt handler, IRQs masked: line irq fired. Masks it unless
+ * the kernel services it; true if a task is to be told (a scheduler must
+ * look: the caller preempts, sched/preempt.c). */
+bool netpoll_irq(unsigned irq);
+/* Some line fired and no scheduler has looked yet (cheap: one load). */
+bool netpoll_waiting(void);
+/* The scheduler (not the handler): tells the tasks; how many lines fired. */
+int netpoll(void);
+/* Some task may be told of an interrupt: not a deadlock while it waits. */
+bool netpoll_live(void);
+/* A line the kernel's own handler services (never masked), routed to cpu;
+ * whom to tell is set apart, as the first task asks. */
+void netpoll_attach_kernel(unsigned irq, int cpu);
+void netpoll_set_chan(unsigned irq, struct chan *c);
