@@ -123,6 +123,19 @@ CRASHES = [
      r"^goroutine \d+ \[sync.Mutex.Lock\]: \"lock\"\n"
      r"^goroutine \d+ \[chan receive\]: \"recv\"$", 2),
     ("go_enomem", ["virt", "rpi3", "rpi4"], r"^go returned -12 after \d+ tasks with 32 MiB stacks$", 0),
+    ("irq_not_a_device_line", ["virt", "rpi3"],
+     r"^panic: task 1 \(main\) on cpu \d+: irq_notify: interrupt 5 is not a device line of the "
+     r"(gicv2 controller \(32-287\)|bcm2836-local controller \(32-95\))$", 2),
+    ("irq_claimed_twice", ["virt"],
+     r"^panic: task 1 \(main\) on cpu \d+: irq_notify: interrupt 40 is already claimed "
+     r"\(irq_release it first\)$", 2),
+    ("irq_unbuffered_channel", ["virt"],
+     r"^panic: task 1 \(main\) on cpu \d+: irq_notify: interrupt 40: the channel must be buffered", 2),
+    ("irq_rearm_unclaimed", ["virt"],
+     r"^panic: task 1 \(main\) on cpu \d+: irq_rearm: interrupt 40 is not claimed by irq_notify$", 2),
+    ("chan_free_while_notified", ["virt"],
+     r"^panic: task 1 \(main\) on cpu \d+: chan_free: interrupts still notify channel 0x\w+ "
+     r"\(irq_release them first\)$", 2),
 ]
 
 

@@ -316,3 +316,32 @@ CRASH(small_stack_overflow)
 	go_with(&a, recurse_forever, 0);
 	wg_wait(&never);
 }
+
+/* Device interrupts (sched/netpoll.c): misuse is named. */
+CRASH(irq_not_a_device_line)
+{
+	irq_notify(5, chan_make(0, 1), IRQ_LEVEL);
+}
+
+CRASH(irq_claimed_twice)
+{
+	irq_notify(40, chan_make(0, 1), IRQ_LEVEL);
+	irq_notify(40, chan_make(0, 1), IRQ_LEVEL);
+}
+
+CRASH(irq_unbuffered_channel)
+{
+	irq_notify(40, chan_make(sizeof(uint32_t), 0), IRQ_LEVEL);
+}
+
+CRASH(irq_rearm_unclaimed)
+{
+	irq_rearm(40);
+}
+
+CRASH(chan_free_while_notified)
+{
+	chan_t *c = chan_make(0, 1);
+	irq_notify(40, c, IRQ_LEVEL);
+	chan_free(c);
+}
