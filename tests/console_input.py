@@ -5,9 +5,12 @@ receive side. The guest prints "input? <tag>" when it wants input; we
 answer each such line, in order, with that tag's bytes. Nothing is timed:
 an answer is written when its question appears, however late.
 """
+import os
 import queue
 import re
+import socket
 import subprocess
+import tempfile
 import threading
 import time
 
@@ -39,11 +42,35 @@ ANSWERS = {
 def answer(tag):
     if tag.startswith("core"):
         return tag[4:].encode() + b"\n"
+    if tag == "powerdown":
+        return "system_powerdown"  # a monitor command, not console input
     return ANSWERS[tag]
 
 
+def monitor(path, command):
+    """One command to QEMU's human monitor on its unix socket."""
+    with socket.socket(socket.AF_UNIX) as s:
+        s.connect(path)
+        s.sendall(command.encode() + b"\n")
+        time.sleep(0.2)
+
+
 def run_typed(cmd, timeout):
-    """Runs cmd, answering its questions; (exit status or None, text, seconds)."""
+    """Runs cmd, answering its questions; (exit status or None, text, seconds).
+    The monitor listens on a unix socket, for the power button."""
+    tmp = tempfile.mkdtemp(prefix="gometal-mon-")
+    mon = os.path.join(tmp, "monitor.sock")
+    cmd = list(cmd)
+    cmd[cmd.index("-monitor") + 1] = f"unix:{mon},server=on,wait=off"
+    try:
+        return typed(cmd, mon, timeout)
+    finally:
+        if os.path.exists(mon):
+            os.unlink(mon)
+        os.rmdir(tmp)
+
+
+def typed(cmd, mon, timeout):
     start = time.monotonic()
     p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                          stderr=subprocess.STDOUT)
@@ -53,9 +80,12 @@ def run_typed(cmd, timeout):
     def write():  # a blocking pipe write must not stop the loop below
         for data in iter(out_q.get, None):
             try:
+                if isinstance(data, str):
+                    monitor(mon, data)
+                    continue
                 p.stdin.write(data)
                 p.stdin.flush()
-            except (BrokenPipeError, ValueError):
+            except (BrokenPipeError, ValueError, OSError):
                 return
     writer = threading.Thread(target=write)
     reader.start()
