@@ -1,7 +1,7 @@
 /*
- * Latency (bench=latency): how late a sleeper wakes, and how soon a
- * spawned task first runs, as distributions (median, p99, max), in ns of
- * go_now(). bench/go/latency.go is the same code in Go (time.Sleep, go
+ * Latency (bench=latency): how late a sleeper wakes, how soon a spawned
+ * task first runs, and (on QEMU virt) how soon a device interrupt's task
+ * runs, as distributions (median, p99, max), in ns of go_now(). bench/go/latency.go is the same code in Go (time.Sleep, go
  * statements); keep them in step.
  *
  * tools/bench.py boots this under -icount (virtual ns: deterministic, the
@@ -13,7 +13,10 @@
 #include "bench.h"
 #include <gometal.h>
 #include <kernel/cmdline.h>
+#include <kernel/mmio.h>
+#include <kernel/platform.h>
 #include <stdio.h>
+#include <string.h>
 #include <stdlib.h>
 
 #define US 1000ull
@@ -102,8 +105,87 @@ static void spawn_latency(void)
 	report("spawn_run", late, BURST * BURSTS);
 }
 
+/*
+ * A device interrupt to its task: QEMU virt's PL061 line 0, set to
+ * interrupt on a low level while QEMU pulls it down, asserts its line (SPI
+ * 7) the moment its GPIOIE bit is set (tests/target/test_devirq.c). The
+ * waiter, pinned, claims the line (so it is routed to its core) and waits
+ * in chan_recv, or with `sel` in a chan_select over it and a channel that
+ * never fires; the firer reads go_now() and sets the bit. At one core the
+ * firer is running when the interrupt comes (it is preempted: netpoll.c);
+ * with more, it is on another core and the waiter's core is idle.
+ */
+#define PL061 0x09030000ull
+#define IRQ_ROUNDS 200
+
+static chan_t *irq_chan, *irq_ready;
+static uint64_t irq_fired;
+
+static void pl061_line0(int on)
+{
+	if (on) {
+		mmio_write32(PL061 + 0x404, mmio_read32(PL061 + 0x404) | 1);	/* GPIOIS: level */
+		mmio_write32(PL061 + 0x40c, mmio_read32(PL061 + 0x40c) & ~1u);	/* GPIOIEV: low */
+	}
+	uint32_t ie = mmio_read32(PL061 + 0x410);
+	mmio_write32(PL061 + 0x410, on ? ie | 1 : ie & ~1u);			/* GPIOIE */
+}
+
+static void irq_waiter(void *arg)
+{
+	bool sel = arg != 0;
+	chan_t *never = chan_make(0, 0);
+	irq_notify(32 + 7, irq_chan, IRQ_LEVEL);
+	for (int i = 0; i < IRQ_ROUNDS; i++) {
+		chan_send(irq_ready, 0);
+		if (sel) {
+			chan_case_t c[2] = {{.ch = never, .op = CHAN_RECV}, {.ch = irq_chan, .op = CHAN_RECV}};
+			chan_select(c, 2, true);
+		} else {
+			chan_recv(irq_chan, 0);
+		}
+		late[i] = (int64_t)(go_now() - irq_fired);
+		pl061_line0(0);
+		irq_rearm(32 + 7);
+	}
+	irq_release(32 + 7);
+	chan_free(never);
+	wg_done(&wg);
+}
+
+static void irq_firer(void *arg)
+{
+	(void)arg;
+	for (int i = 0; i < IRQ_ROUNDS; i++) {
+		chan_recv(irq_ready, 0);
+		go_sleep(50000); /* the waiter parks meanwhile */
+		irq_fired = go_now();
+		pl061_line0(1);
+	}
+	wg_done(&wg);
+}
+
+static void irq_latency(bool sel)
+{
+	irq_chan = chan_make(sizeof(uint32_t), 1);
+	irq_ready = chan_make(0, 0);
+	int n = go_ncpu();
+	go_attr_t w = {.name = "irq-waiter", .cpu = 0}, f = {.name = "irq-firer", .cpu = n > 1 ? 1 : 0};
+	wg_add(&wg, 2);
+	if (go_with(&w, irq_waiter, (void *)(long)sel) < 0 || go_with(&f, irq_firer, 0) < 0)
+		panic("bench: spawn failed");
+	wg_wait(&wg);
+	chan_free(irq_chan);
+	chan_free(irq_ready);
+	report(sel ? "irq_select" : "irq_wake", late, IRQ_ROUNDS);
+}
+
 void bench_latency(void)
 {
 	timer_lateness();
 	spawn_latency();
+	if (!strcmp(plat.name, "virt")) {
+		irq_latency(false);
+		irq_latency(true);
+	}
 }

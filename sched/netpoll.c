@@ -38,7 +38,8 @@
 #include <sched/netpoll.h>
 #include <sched/sched.h>
 
-#define NLINES 1024
+#define NLINES 1024	/* the GIC's SPIs end at 1019 */
+_Static_assert(NLINES / 64 <= 32, "a bit of `waiting` per word of `pending`");
 
 enum { LINE_USED = 1, LINE_KERNEL = 2 /* serviced by its handler: never masked */ };
 
@@ -48,11 +49,11 @@ static struct line {
 } lines[NLINES];
 static spinlock_t lock = SPINLOCK_INIT;
 static uint64_t pending[NLINES / 64];	/* atomic: fired, not yet told */
-static uint32_t waiting;		/* atomic: some bit of pending may be set */
+static uint32_t waiting;		/* atomic: bit w: pending[w] may be non-zero */
 
 bool netpoll_waiting(void)
 {
-	return __atomic_load_n(&waiting, __ATOMIC_RELAXED);
+	return __atomic_load_n(&waiting, __ATOMIC_RELAXED) != 0;
 }
 
 static const struct irqchip *chip(void) { return plat.irqchip; }
@@ -69,8 +70,9 @@ bool netpoll_irq(unsigned irq)
 	if (!f)
 		return false; /* released meanwhile: stays masked */
 	__atomic_fetch_or(&pending[irq / 64], 1ull << (irq % 64), __ATOMIC_RELAXED);
-	/* The bit before the flag: a poller that sees the flag sees the bit. */
-	__atomic_store_n(&waiting, 1, __ATOMIC_RELEASE);
+	/* The line's bit before its word's: a poller that takes the word's
+	 * bit (acquire) then finds the line's. */
+	__atomic_fetch_or(&waiting, 1u << (irq / 64), __ATOMIC_RELEASE);
 	/* Nobody to tell yet (the console before its first reader, who looks
 	 * at its buffer after attaching): no need to preempt anyone. */
 	return __atomic_load_n(&lines[irq].c, __ATOMIC_RELAXED) != 0;
@@ -91,14 +93,15 @@ static void tell(unsigned irq)
 
 int netpoll(void)
 {
-	if (!__atomic_load_n(&waiting, __ATOMIC_ACQUIRE))
+	if (!__atomic_load_n(&waiting, __ATOMIC_RELAXED))
 		return 0;
-	/* Clear the flag before taking the bits: an interrupt after this sets
-	 * it again, so none is left without a poller. */
-	__atomic_store_n(&waiting, 0, __ATOMIC_SEQ_CST);
+	/* The words' bits before the lines': a line that fires after this
+	 * sets its word's bit again, so none is left without a poller. */
+	uint32_t words = __atomic_exchange_n(&waiting, 0, __ATOMIC_ACQUIRE);
 	int n = 0;
 	spin_lock(&lock);
-	for (unsigned w = 0; w < NLINES / 64; w++) {
+	for (; words; words &= words - 1) {
+		unsigned w = (unsigned)__builtin_ctz(words);
 		uint64_t bits = __atomic_exchange_n(&pending[w], 0, __ATOMIC_ACQUIRE);
 		for (; bits; bits &= bits - 1, n++)
 			tell(w * 64 + (unsigned)__builtin_ctzll(bits));

@@ -60,7 +60,8 @@ WORKLOADS = [
 CHECKS = {"fib": "196418", "sieve": "7919", "daisy": "10001"}
 # Latency distributions (bench/latency.c, bench/go/latency.go): figure key,
 # label; each boot prints <key>_p50, _p99 and _max in ns.
-LATENCY = [("timer_late", "timer lateness"), ("spawn_run", "spawn to first run")]
+LATENCY = [("timer_late", "timer lateness"), ("spawn_run", "spawn to first run"),
+           ("irq_wake", "device interrupt to its task"), ("irq_select", "the same, in chan_select")]
 LAT_ICOUNT_SMP = (1, 2, 4)   # deterministic: once each
 LAT_WALL_SMP = (1, 4)        # plain TCG and qemu-user: every round
 
