@@ -60,6 +60,24 @@ long go_id(void);	/* the caller's task id; 0 outside a task */
 int go_cpu(void);	/* the core running the caller (0 is the boot core) */
 int go_ncpu(void);	/* number of Ps: cores online */
 
+/*
+ * The live tasks (a shell's ps; Go has no such call, its tracebacks come
+ * closest): up to max snapshots, oldest first; returns how many are alive.
+ * run_ns counts only once go_count_run_time() has been called (which then
+ * costs every task switch a few instructions, for the rest of the run).
+ */
+struct go_task {
+	long id;
+	char name[24];
+	const char *state;	/* "running", "runnable" or "waiting" */
+	const char *waitreason;	/* "chan receive", "sleep", ...; "" unless waiting */
+	int cpu;		/* the core it runs or last ran on */
+	uint64_t run_ns;	/* time on a core, up to its last switch */
+};
+int go_tasks(struct go_task *out, int max);
+void go_count_run_time(void);
+void go_schedtrace(void);	/* one SCHED line now, as the schedtrace= boot argument prints */
+
 /* Memory in use (runtime.MemStats, roughly): what a blocked task costs is
  * the difference over spawning many. */
 struct go_memstats {

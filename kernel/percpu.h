@@ -34,6 +34,7 @@ struct cpu {
 	struct g *curg;		/* the task running here, NULL in the scheduler
 				 * (also in TPIDR_EL0: sched/sched.h set_curg) */
 	struct p *p;		/* this core's P (sched/sched.h), for life */
+	uint64_t run_since;	/* counter when curg last changed (sched/sched.h) */
 } __attribute__((aligned(CPU_SIZE)));
 
 _Static_assert(sizeof(struct cpu) == CPU_SIZE, "CPU_SIZE must match struct cpu");

@@ -49,12 +49,8 @@ static struct line {
 } lines[NLINES];
 static spinlock_t lock = SPINLOCK_INIT;
 static uint64_t pending[NLINES / 64];	/* atomic: fired, not yet told */
-static uint32_t waiting;		/* atomic: bit w: pending[w] may be non-zero */
-
-bool netpoll_waiting(void)
-{
-	return __atomic_load_n(&waiting, __ATOMIC_RELAXED) != 0;
-}
+uint32_t netpoll_pending_words;	/* atomic: bit w: pending[w] may be non-zero */
+#define waiting netpoll_pending_words
 
 static const struct irqchip *chip(void) { return plat.irqchip; }
 

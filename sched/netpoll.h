@@ -5,6 +5,7 @@
  */
 #pragma once
 #include <stdbool.h>
+#include <stdint.h>
 
 struct chan;
 
@@ -12,8 +13,13 @@ struct chan;
  * the kernel services it; true if a task is to be told (a scheduler must
  * look: the caller preempts, sched/preempt.c). */
 bool netpoll_irq(unsigned irq);
-/* Some line fired and no scheduler has looked yet (cheap: one load). */
-bool netpoll_waiting(void);
+/* Some line fired and no scheduler has looked yet: one load, inline, as
+ * the scheduler's paths ask on every switch. */
+extern uint32_t netpoll_pending_words;
+static inline bool netpoll_waiting(void)
+{
+	return __atomic_load_n(&netpoll_pending_words, __ATOMIC_RELAXED) != 0;
+}
 /* The scheduler (not the handler): tells the tasks; how many lines fired. */
 int netpoll(void);
 /* Some task may be told of an interrupt: not a deadlock while it waits. */

@@ -245,7 +245,8 @@ static struct g *find_runnable(struct p *pp, bool *inherit)
 	*inherit = false;
 	for (;;) {
 		uint64_t now = timer_count_fast();
-		netpoll(); /* device interrupts' tasks: runnext, as a timer's */
+		if (netpoll_waiting())
+			netpoll(); /* device interrupts' tasks: runnext, as a timer's */
 		if (pp->watch_fired) {
 			/* Woken as the watcher for a busy P's timer: run it (and
 			 * every other due one, in order) before any other work

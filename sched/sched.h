@@ -48,6 +48,7 @@ struct g {
 	struct g *alllink;	/* every task record ever made (allg) */
 	char name[24];
 	uint32_t npreempt;	/* times the timer interrupt preempted it */
+	uint64_t runticks;	/* counter ticks it has run, up to its last switch */
 	/* Channels (sched/chan.c, sched/select.c), as Go's g.param/waiting/selectDone. */
 	struct sudog *param;	/* the sudog a waker completed; written before go_ready */
 	struct sudog *waiting;	/* a blocked select's sudogs, in lock order */
@@ -133,6 +134,7 @@ struct sched {
 	/* The idle core that covers busy Ps' timers (sched/timerwatch.c). */
 	int watcher;			/* atomic: its P's id, -1 none */
 	uint64_t watch_when;		/* atomic: the deadline it is armed for */
+	int count_run_time;		/* set once (go_count_run_time), never cleared */
 };
 
 /* Every GLOBAL_TURN-th schedtick, schedule() takes the global queue's head
@@ -159,9 +161,21 @@ static inline struct g *must_be_task(const char *what)
 	return g;
 }
 
+/* Run time, once go_count_run_time() asked for it: the outgoing task's
+ * share since the core's last change (none before the first). */
+static inline void count_run_time(struct cpu *c)
+{
+	uint64_t now = timer_count_fast();
+	if (c->curg && c->run_since)
+		c->curg->runticks += now - c->run_since;
+	c->run_since = now;
+}
+
 /* Every change of a core's running task goes through here. */
 static inline void set_curg(struct cpu *c, struct g *g)
 {
+	if (__builtin_expect(__atomic_load_n(&sched.count_run_time, __ATOMIC_RELAXED), 0))
+		count_run_time(c);
 	c->curg = g;
 	write_tpidr_el0((uint64_t)g);
 }

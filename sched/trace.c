@@ -1,12 +1,15 @@
 /*
  * What the scheduler tells about itself: schedtrace lines (Go's
- * GODEBUG=schedtrace=N) and the deadlock report.
+ * GODEBUG=schedtrace=N), the task list (go_tasks, a shell's ps) and the
+ * deadlock report.
  */
+#include <gometal.h>
 #include <kernel/generic_timer.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
 #include <sched/sched.h>
 #include <stdlib.h>
+#include <string.h>
 
 /*
  * SCHED 2004ms: gomaxprocs=4 idleprocs=1 threads=4 spinningthreads=0 runqueue=3 [12 0 4 1]
@@ -140,4 +143,53 @@ void check_dead(void)
 	if (more)
 		kprintf("... and %d more\n", more);
 	system_stop(PANIC_STATUS);
+}
+
+void go_schedtrace(void)
+{
+	schedtrace_line();
+}
+
+void go_count_run_time(void)
+{
+	__atomic_store_n(&sched.count_run_time, 1, __ATOMIC_RELAXED);
+}
+
+static uint64_t ticks_to_ns(uint64_t t)
+{
+	uint64_t f = timer_freq();
+	return t / f * 1000000000ull + t % f * 1000000000ull / f;
+}
+
+/* Snapshots of the live tasks, oldest first; as the deadlock report. */
+int go_tasks(struct go_task *out, int max)
+{
+	static const char *const names[] = {[G_RUNNABLE] = "runnable", [G_RUNNING] = "running",
+					    [G_WAITING] = "waiting"};
+	int n = 0;
+	spin_lock(&allg_lock);
+	for (struct g *g = allg; g; g = g->alllink) {
+		int st = __atomic_load_n(&g->state, __ATOMIC_RELAXED);
+		if (st == G_DEAD || st < G_RUNNABLE)
+			continue;
+		if (n < max) {
+			struct go_task *t = &out[n];
+			t->id = g->id;
+			memcpy(t->name, g->name, sizeof(t->name));
+			t->state = names[st];
+			t->waitreason = st == G_WAITING && g->waitreason ? g->waitreason : "";
+			t->cpu = g->cpu;
+			t->run_ns = sched.count_run_time ? ticks_to_ns(g->runticks) : 0;
+		}
+		n++;
+	}
+	spin_unlock(&allg_lock);
+	int k = n < max ? n : max;
+	for (int i = 1; i < k; i++) /* allg is newest first: reverse */
+		for (int j = i; j > 0 && out[j - 1].id > out[j].id; j--) {
+			struct go_task x = out[j];
+			out[j] = out[j - 1];
+			out[j - 1] = x;
+		}
+	return n;
 }

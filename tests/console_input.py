@@ -1,4 +1,5 @@
-"""Typing into the console: the runner's side of tests/target/test_input.c.
+"""Typing into the console: the runner's side of tests/target/test_input.c,
+and a scripted session with apps/shell through `make run`.
 
 QEMU's -serial stdio reads what we write to its stdin, as the UART's
 receive side. The guest prints "input? <tag>" when it wants input; we
@@ -71,9 +72,21 @@ def run_typed(cmd, timeout):
 
 
 def typed(cmd, mon, timeout):
+    """Answers each "input? <tag>" line with answer(tag)."""
+    def respond(seen, state):
+        tags = re.findall(r"^input\? (\S+)$", seen, re.M)
+        new = [answer(tag) for tag in tags[state.get("n", 0):]]
+        state["n"] = len(tags)
+        return new
+    return session(cmd, mon, respond, timeout)
+
+
+def session(cmd, mon, respond, timeout, cwd=None):
+    """Runs cmd; respond(output so far, state) gives what to write next
+    (bytes to the console, str to the monitor)."""
     start = time.monotonic()
     p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                         stderr=subprocess.STDOUT)
+                         stderr=subprocess.STDOUT, cwd=cwd)
     chunks, out_q = [], queue.Queue()
     reader = threading.Thread(target=lambda: chunks.extend(iter(lambda: p.stdout.read1(4096), b"")))
 
@@ -90,16 +103,14 @@ def typed(cmd, mon, timeout):
     writer = threading.Thread(target=write)
     reader.start()
     writer.start()
-    answered, status = 0, None
+    state, status = {}, None
     while time.monotonic() - start < timeout:
         if p.poll() is not None:
             status = p.returncode
             break
         seen = b"".join(chunks).decode("utf-8", "replace").replace("\r\n", "\n")
-        tags = re.findall(r"^input\? (\S+)$", seen, re.M)
-        for tag in tags[answered:]:
-            out_q.put(answer(tag))
-        answered = len(tags)
+        for data in respond(seen, state):
+            out_q.put(data)
         time.sleep(0.02)
     if p.poll() is None:
         p.kill()
@@ -115,3 +126,48 @@ def run_suite(t, label, cmd, judge, timeout=300):
     """Boots cmd, types its answers, and has judge(status, out, secs) weigh it."""
     status, out, secs = run_typed(cmd, timeout)
     judge(status, out, secs)
+
+
+# apps/shell, as a user drives it: each step waits for its pattern (after
+# the previous step's match) and then types its line.
+SHELL_STEPS = [
+    (r"^gometal> ", b"ps\r"),
+    (r"^ +\d+ heartbeat +waiting +sleep ", b"spawn 8\r"),
+    (r"^spawned 8$", b"ps\r"),
+    (r"^ +\d+ worker-7 ", b"sched\r"),
+    (r"^SCHED \d+ms: gomaxprocs=4 ", b"exit 0\r"),
+]
+
+
+def script(steps):
+    def respond(seen, state):
+        i, pos = state.get("i", 0), state.get("pos", 0)
+        if i < len(steps):
+            m = re.compile(steps[i][0], re.M).search(seen, pos)
+            if m:
+                state["i"], state["pos"] = i + 1, m.end()
+                return [steps[i][1]]
+        return []
+    return respond
+
+
+def run_shell(t, root, board, timeout=300):
+    """`make run APP=apps/shell`: ps shows the heartbeat sleeping; after
+    spawn 8 it shows eight more tasks; exit 0 ends the run."""
+    name = f"make run BOARD={board} APP=apps/shell: a scripted session"
+    cmd = ["make", "-s", "--no-print-directory", "run", f"BOARD={board}", "APP=apps/shell"]
+    tmp = tempfile.mkdtemp(prefix="gometal-sh-")
+    try:
+        status, out, secs = session(cmd, os.path.join(tmp, "none"), script(SHELL_STEPS), timeout, cwd=root)
+    finally:
+        os.rmdir(tmp)
+    last_ps = out[out.rfind("spawned 8"):]
+    more = re.findall(r"^ +\d+ (sleeper|worker)-\d+ ", last_ps, re.M)
+    if status is None:
+        t.fail(name, f"timed out after {timeout} s", out)
+    elif status != 0 or "bye" not in out:
+        t.fail(name, f"make exited {status}", out)
+    elif len(more) != 8:
+        t.fail(name, f"the ps after spawn 8 lists {len(more)} new tasks", out)
+    else:
+        t.ok(name, f"  ({secs:.1f} s)")

@@ -656,6 +656,9 @@ def main():
         if sel.search(label):
             console_input.run_suite(t, label, boot_cmd(build, board, smp, make_vars, console_input.ARGS),
                                     lambda *a: judge_suite(t, label, *a, console_input.ARGS, smp, TIMEOUT))
+    for board in ("virt", "rpi3", "rpi4"):
+        if sel.search(f"make run BOARD={board} APP=apps/shell"):
+            console_input.run_shell(t, ROOT, board)
     if opts.host and sel.search("host"):
         host_results(t, opts.host)
 
