@@ -272,5 +272,18 @@ void irq_notify(unsigned irq, chan_t *c, int flags);
 void irq_rearm(unsigned irq);
 void irq_release(unsigned irq);
 
+/*
+ * GPIO edge events, the same path for QEMU virt's PL061 (8 pins; pin 3 is
+ * its power button) and the Pi 3's and Pi 4's GPIO block (pins 0-53; not
+ * the Pi 5's, on the RP1): gpio_watch makes `pin` an input and sends its
+ * number (a uint32_t) on c at each edge asked for; a full channel
+ * coalesces. A board without GPIO events, a pin it lacks, a pin watched
+ * twice, an unbuffered channel: each panics.
+ */
+#define GPIO_RISING 1
+#define GPIO_FALLING 2
+void gpio_watch(unsigned pin, int edges, chan_t *c);
+void gpio_unwatch(unsigned pin);
+
 /* Ends the system with "panic: ..." naming the core and task, status 2. */
 void panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));

@@ -11,6 +11,7 @@
 
 struct irqchip;
 struct uart_driver;
+struct gpio_chip;
 
 enum cpu_start { CPU_START_PSCI_HVC, CPU_START_PSCI_SMC, CPU_START_SPIN_TABLE };
 
@@ -33,6 +34,10 @@ struct platform {
 	const struct irqchip *irqchip;
 	uint64_t intc_base[2];		/* GICD + GICC/GICR, or the BCM2836 local block */
 	uint64_t intc_gpu_base;		/* BCM2836: the BCM2835 controller of the devices */
+
+	const struct gpio_chip *gpio;	/* edge events (kernel/gpio.h); NULL: none */
+	uint64_t gpio_base;
+	unsigned gpio_irq[2];		/* its lines (a bank each); 0: unused */
 
 	enum cpu_start cpu_start;
 	int ncpus;			/* cores the machine has, up to NCPU_MAX */

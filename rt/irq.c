@@ -13,6 +13,7 @@
 #include <kernel/ipi.h>
 #include <kernel/percpu.h>
 #include <kernel/platform.h>
+#include <rt/console.h>
 #include <sched/netpoll.h>
 #include <sched/sched.h>
 
@@ -34,6 +35,8 @@ struct g *exc_irq(struct irq_frame *f)
 		} else if (id >= IRQ_DEV_FIRST) {
 			if (id == plat.uart_irq)
 				conin_irq();
+			else if (gpio_line(id))
+				gpio_irq();
 			/* masked (unless ours, as the UART's) before the EOI */
 			if (netpoll_irq(id) && !preempt)
 				preempt = preempt_event(&f->f, g);

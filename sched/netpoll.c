@@ -45,6 +45,7 @@ enum { LINE_USED = 1, LINE_KERNEL = 2 /* serviced by its handler: never masked *
 
 static struct line {
 	struct chan *c;		/* lock; NULL: nobody to tell */
+	void (*tell)(void);	/* lock; a kernel line's own telling (GPIO pins) */
 	uint8_t flags;		/* atomic */
 } lines[NLINES];
 static spinlock_t lock = SPINLOCK_INIT;
@@ -71,13 +72,18 @@ bool netpoll_irq(unsigned irq)
 	__atomic_fetch_or(&waiting, 1u << (irq / 64), __ATOMIC_RELEASE);
 	/* Nobody to tell yet (the console before its first reader, who looks
 	 * at its buffer after attaching): no need to preempt anyone. */
-	return __atomic_load_n(&lines[irq].c, __ATOMIC_RELAXED) != 0;
+	return __atomic_load_n(&lines[irq].c, __ATOMIC_RELAXED) ||
+	       __atomic_load_n(&lines[irq].tell, __ATOMIC_RELAXED);
 }
 
 /* --- the scheduler side --- */
 
 static void tell(unsigned irq)
 {
+	if (lines[irq].tell) {
+		lines[irq].tell();
+		return;
+	}
 	struct chan *c = lines[irq].c;
 	uint32_t v = irq;
 	/* A full channel already holds a word for the task: the events
@@ -136,12 +142,33 @@ void netpoll_attach_kernel(unsigned irq, int cpu)
 	chip()->unmask(irq);
 }
 
+void netpoll_detach_kernel(unsigned irq)
+{
+	chip()->mask(irq);
+	spin_lock(&lock);
+	__atomic_store_n(&lines[irq].flags, 0, __ATOMIC_RELEASE);
+	__atomic_fetch_and(&pending[irq / 64], ~(1ull << (irq % 64)), __ATOMIC_RELAXED);
+	__atomic_store_n(&lines[irq].c, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&lines[irq].tell, 0, __ATOMIC_RELAXED);
+	spin_unlock(&lock);
+}
+
 void netpoll_set_chan(unsigned irq, struct chan *c)
 {
 	spin_lock(&lock);
 	__atomic_store_n(&lines[irq].c, c, __ATOMIC_RELAXED);
 	spin_unlock(&lock);
 }
+
+void netpoll_set_tell(unsigned irq, void (*fn)(void))
+{
+	spin_lock(&lock);
+	__atomic_store_n(&lines[irq].tell, fn, __ATOMIC_RELAXED);
+	spin_unlock(&lock);
+}
+
+void netpoll_lock(void) { spin_lock(&lock); }
+void netpoll_unlock(void) { spin_unlock(&lock); }
 
 void irq_notify(unsigned irq, chan_t *c, int flags)
 {

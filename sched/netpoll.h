@@ -27,4 +27,11 @@ bool netpoll_live(void);
 /* A line the kernel's own handler services (never masked), routed to cpu;
  * whom to tell is set apart, as the first task asks. */
 void netpoll_attach_kernel(unsigned irq, int cpu);
+void netpoll_detach_kernel(unsigned irq);
 void netpoll_set_chan(unsigned irq, struct chan *c);
+/* Or, for a line with several listeners (a GPIO bank's pins), a function
+ * the scheduler calls instead, under netpoll's lock; which those sends
+ * also need from whoever changes its listeners (netpoll_lock). */
+void netpoll_set_tell(unsigned irq, void (*fn)(void));
+void netpoll_lock(void);
+void netpoll_unlock(void);

@@ -133,6 +133,8 @@ CRASHES = [
      r"^panic: task 1 \(main\) on cpu \d+: irq_notify: interrupt 40: the channel must be buffered", 2),
     ("irq_rearm_unclaimed", ["virt"],
      r"^panic: task 1 \(main\) on cpu \d+: irq_rearm: interrupt 40 is not claimed by irq_notify$", 2),
+    ("gpio_pin_out_of_range", ["virt"],
+     r"^panic: task 1 \(main\) on cpu \d+: gpio_watch: pin 9: the pl061 has pins 0-7$", 2),
     ("chan_free_while_notified", ["virt"],
      r"^panic: task 1 \(main\) on cpu \d+: chan_free: interrupts still notify channel 0x\w+ "
      r"\(irq_release them first\)$", 2),

@@ -16,6 +16,9 @@
  *    (bcm2837.dtsi &intc: interrupt-parent = <&local_intc>, interrupts =
  *    <8 IRQ_TYPE_LEVEL_HIGH>). UART0 is its
  *    GPU IRQ 57 (bcm283x.dtsi uart0: interrupts = <2 25>, bank 2 bit 25).
+ *  - GPIO events: the GPIO block at 0x3f200000 (bcm283x.dtsi gpio@7e200000)
+ *    interrupts on GPU IRQs 49 (pins 0-31) and 50 (32-53) (its interrupts =
+ *    <2 17>, <2 18>, ...: bank 2 bits 17 and 18).
  *  - UART clock: config.txt sets init_uart_clock=48000000 (boards/rpi3/
  *    config.txt), Raspberry Pi documentation, "config.txt" / "UARTs".
  *  - UART0 on GPIO 14 (TXD0) / 15 (RXD0), function ALT0, no pulls: BCM2835
@@ -58,6 +61,10 @@ void board_init(struct platform *p)
 	p->uart_pins = uart_pins;
 	p->uart_irq = 32 + 57;
 	p->intc_gpu_base = 0x3f00b200;
+	p->gpio = &bcm2835_gpio;
+	p->gpio_base = GPIO_BASE;
+	p->gpio_irq[0] = 32 + 49; /* GPU IRQs 49 and 50: banks 0 and 1 */
+	p->gpio_irq[1] = 32 + 50;
 	p->irqchip = &bcm2836_irqchip;
 	p->intc_base[0] = 0x40000000;
 	p->cpu_start = CPU_START_SPIN_TABLE;

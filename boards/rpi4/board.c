@@ -19,6 +19,10 @@
  *    WFE reading them, and enter the kernel at EL2.
  *  - UART0's interrupt: GIC SPI 121, level high (bcm2711.dtsi uart0:
  *    interrupts = <GIC_SPI 121 IRQ_TYPE_LEVEL_HIGH>): INTID 32 + 121.
+ *  - GPIO events: the GPIO block at 0xfe200000 keeps the BCM2835's event
+ *    registers (BCM2711 ARM Peripherals 5.2); its banks 0 and 1 interrupt
+ *    on GIC SPI 113 and 114 (bcm2711.dtsi gpio: interrupts =
+ *    <GIC_SPI 113 IRQ_TYPE_LEVEL_HIGH>, <GIC_SPI 114 ...>, ...).
  *  - UART clock: config.txt sets init_uart_clock=48000000 (boards/rpi4/
  *    config.txt), Raspberry Pi documentation, "config.txt" / "UARTs".
  *  - UART0 on GPIO 14/15, ALT0; pulls are set through the BCM2711's own
@@ -56,6 +60,10 @@ void board_init(struct platform *p)
 	p->uart_clock = 48000000;
 	p->uart_pins = uart_pins;
 	p->uart_irq = 32 + 121;
+	p->gpio = &bcm2835_gpio;
+	p->gpio_base = 0xfe200000;
+	p->gpio_irq[0] = 32 + 113;
+	p->gpio_irq[1] = 32 + 114;
 	p->irqchip = &gicv2_irqchip;
 	p->intc_base[0] = 0xff841000;
 	p->intc_base[1] = 0xff842000;

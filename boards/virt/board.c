@@ -3,6 +3,7 @@
  * the DTB QEMU passes in x0 overrides RAM size, GIC version and addresses,
  * the PSCI conduit and the list of cores.
  */
+#include <drivers/gpio/pl061.h>
 #include <drivers/irq/irqchips.h>
 #include <drivers/uart/pl011.h>
 #include <kernel/platform.h>
@@ -20,6 +21,9 @@ void board_init(struct platform *p)
 	p->uart_base = 0x09000000;
 	p->uart_clock = 24000000; /* QEMU ignores the divisor */
 	p->uart_irq = 32 + 1; /* SPI 1 (hw/arm/virt.c: [VIRT_UART] = 1; the DTB's <0 1 4>) */
+	p->gpio = &pl061_gpio; /* PL061 at 0x09030000, SPI 7: [VIRT_GPIO] in both tables */
+	p->gpio_base = 0x09030000;
+	p->gpio_irq[0] = 32 + 7;
 	p->irqchip = &gicv2_irqchip;
 	p->intc_base[0] = 0x08000000;
 	p->intc_base[1] = 0x08010000;

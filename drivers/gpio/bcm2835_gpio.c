@@ -1,8 +1,19 @@
+/*
+ * Pin functions, pulls, and edge events: GPREN/GPFEN enable rising/falling
+ * edge detection per pin (synchronous, sampled on the system clock); a
+ * detected edge sets the pin's bit in GPEDS, which holds the bank's
+ * interrupt ("gpio_int[0]" for pins 0-31, "[1]" for 32-53) until written
+ * 1 (BCM2835 ARM Peripherals 6.1, GPEDSn/GPRENn/GPFENn). QEMU's model of
+ * the block has no event detection, so this part runs on hardware only.
+ */
 #include <drivers/gpio/bcm2835_gpio.h>
 #include <kernel/mmio.h>
 #include <kernel/sysreg.h>
 
 #define GPFSEL(n)	(0x00 + 4 * (n))	/* 10 pins per register, 3 bits each */
+#define GPEDS(n)	(0x40 + 4 * (n))	/* event detect status, write 1 to clear */
+#define GPREN(n)	(0x4c + 4 * (n))	/* rising edge detect enable */
+#define GPFEN(n)	(0x58 + 4 * (n))	/* falling edge detect enable */
 #define GPPUD		0x94
 #define GPPUDCLK(n)	(0x98 + 4 * (n))
 
@@ -38,3 +49,47 @@ void bcm2835_gpio_pull_none(uint64_t base, unsigned pin)
 	delay_1us();
 	mmio_write32(base + GPPUDCLK(pin / 32), 0);
 }
+
+static void set(uint64_t reg, uint32_t bit, int on)
+{
+	uint32_t v = mmio_read32(reg);
+	mmio_write32(reg, on ? v | bit : v & ~bit);
+}
+
+static void bcm_events_on(uint64_t base, unsigned pin, int edges)
+{
+	unsigned b = pin / 32;
+	uint32_t bit = 1u << (pin % 32);
+	bcm2835_gpio_func(base, pin, GPIO_IN);
+	set(base + GPREN(b), bit, edges & GPIO_EDGE_RISING);
+	set(base + GPFEN(b), bit, edges & GPIO_EDGE_FALLING);
+	mmio_write32(base + GPEDS(b), bit); /* an event before now is stale */
+}
+
+static void bcm_events_off(uint64_t base, unsigned pin)
+{
+	unsigned b = pin / 32;
+	uint32_t bit = 1u << (pin % 32);
+	set(base + GPREN(b), bit, 0);
+	set(base + GPFEN(b), bit, 0);
+	mmio_write32(base + GPEDS(b), bit);
+}
+
+static uint64_t bcm_events_take(uint64_t base)
+{
+	uint64_t e = 0;
+	for (unsigned b = 0; b < 2; b++) {
+		uint32_t s = mmio_read32(base + GPEDS(b));
+		mmio_write32(base + GPEDS(b), s);
+		e |= (uint64_t)s << (32 * b);
+	}
+	return e;
+}
+
+const struct gpio_chip bcm2835_gpio = {
+	.name = "bcm2835-gpio",
+	.npins = 54,
+	.events_on = bcm_events_on,
+	.events_off = bcm_events_off,
+	.events_take = bcm_events_take,
+};

@@ -345,3 +345,8 @@ CRASH(chan_free_while_notified)
 	irq_notify(40, c, IRQ_LEVEL);
 	chan_free(c);
 }
+
+CRASH(gpio_pin_out_of_range)
+{
+	gpio_watch(9, GPIO_RISING, chan_make(sizeof(uint32_t), 1));
+}

@@ -15,7 +15,6 @@
 #include <gometal.h>
 #include <kernel/cmdline.h>
 #include <kernel/config.h>
-#include <kernel/mmio.h>
 #include <kernel/platform.h>
 #include <stdio.h>
 #include <string.h>
@@ -231,20 +230,9 @@ TEST(input, overruns_are_counted_exactly)
 /*
  * QEMU virt's power button: the monitor's system_powerdown pulses PL061
  * line 3 high for 100 ms (hw/arm/virt.c virt_powerdown_req; the DTB's
- * gpio-keys node: gpios = <&pl061 3 0>). Line 3 set to latch a rising edge
- * (ARM DDI 0190: GPIODIR 0x400 input, GPIOIS 0x404 edge, GPIOIBE 0x408
- * one edge, GPIOIEV 0x40c rising, GPIOIC 0x41c clears the latch, GPIOIE
- * 0x410 unmasks, GPIOMIS 0x418); the PL061's output to the GIC (SPI 7)
- * stays high until the latch is cleared: a level line.
+ * gpio-keys node: gpios = <&pl061 3 0>). gpio_watch catches its rising
+ * edge, through the same path as the Pis' GPIO (rt/gpio.c).
  */
-#define PL061 0x09030000ull
-#define PWR (1u << 3)
-
-static void pl061_clear_bits(unsigned reg, uint32_t bits)
-{
-	mmio_write32(PL061 + reg, mmio_read32(PL061 + reg) & ~bits);
-}
-
 TEST(input, the_power_button_wakes_a_task)
 {
 	if (!fed())
@@ -253,21 +241,12 @@ TEST(input, the_power_button_wakes_a_task)
 		printf("  only QEMU virt has the PL061 power button\n");
 		return;
 	}
-	pl061_clear_bits(0x400, PWR);
-	pl061_clear_bits(0x404, PWR);
-	pl061_clear_bits(0x408, PWR);
-	mmio_write32(PL061 + 0x40c, mmio_read32(PL061 + 0x40c) | PWR);
-	mmio_write32(PL061 + 0x41c, PWR);
 	chan_t *c = chan_make(sizeof(uint32_t), 1);
-	irq_notify(32 + 7, c, IRQ_LEVEL);
-	mmio_write32(PL061 + 0x410, mmio_read32(PL061 + 0x410) | PWR);
+	gpio_watch(3, GPIO_RISING, c);
 	ask("powerdown");
-	uint32_t irq = 0;
-	chan_recv(c, &irq);
-	CHECK_EQ(irq, 32 + 7);
-	CHECK(mmio_read32(PL061 + 0x418) & PWR);
-	mmio_write32(PL061 + 0x41c, PWR); /* serviced */
-	pl061_clear_bits(0x410, PWR);
-	irq_release(32 + 7);
+	uint32_t pin = 99;
+	chan_recv(c, &pin);
+	CHECK_EQ(pin, 3);
+	gpio_unwatch(3);
 	chan_free(c);
 }
