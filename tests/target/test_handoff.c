@@ -30,14 +30,15 @@ static void queued(void *arg)
 	__atomic_add_fetch(&finished, 1, __ATOMIC_RELEASE);
 }
 
-/* On core 0: queue the tasks here (the last in runnext), then mask. */
+/* On core 0, masked before it queues the tasks here (the last in
+ * runnext), so that no preemption (QUANTUM_US=50) lets core 0 run one. */
 static void stuck(void *arg)
 {
 	(void)arg;
 	finished = on_core0 = 0;
+	irq_disable();
 	for (int i = 0; i < NTASKS; i++)
 		go(queued, 0);
-	irq_disable();
 	uint64_t start = go_now(), hang = start + KTEST_HANG_MS * 1000000ull;
 	bool exact = ktest_exact_time();
 	while (exact ? go_now() < start + MASKED_NS
