@@ -28,6 +28,7 @@ const struct irqchip gicv2_irqchip = {.name = "gicv2"};
 const struct irqchip gicv3_irqchip = {.name = "gicv3"};
 const struct irqchip bcm2836_irqchip = {.name = "bcm2836-local"};
 const struct uart_driver pl011_uart = {.name = "pl011"};
+const struct gpio_chip bcm2835_gpio = {.name = "bcm2835-gpio"};
 void bcm2835_gpio_func(uint64_t base, unsigned pin, enum gpio_func f)
 {
 	(void)base, (void)pin, (void)f;
