@@ -1,7 +1,6 @@
 /* Threads as tasks, for the kernel's sync and channel code (host_sched.h). */
 #include "host_sched.h"
 #include <gometal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <time.h>
 
@@ -76,15 +75,4 @@ uint64_t go_now(void)
 int go_ncpu(void)
 {
 	return 4;
-}
-
-void panic(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	printf("panic: ");
-	vprintf(fmt, ap);
-	printf("\n");
-	va_end(ap);
-	exit(2);
 }

@@ -26,7 +26,6 @@
 #include <sched.h>
 #include <sched/chan.h>
 #include <sched/netpoll.h>
-#include <stdarg.h>
 #include <stdlib.h>
 
 #define HANDLERS 2
@@ -55,17 +54,6 @@ static const struct irqchip chip = {.name = "test", .nr_irqs = nr, .setup = setu
 
 struct g *must_be_task(const char *what) { (void)what; return (struct g *)&chip; }
 int go_cpu(void) { return 0; }
-
-void panic(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	printf("panic: ");
-	vprintf(fmt, ap);
-	printf("\n");
-	va_end(ap);
-	exit(2);
-}
 
 static void atomic_max(long *p, long v)
 {
