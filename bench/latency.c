@@ -113,13 +113,14 @@ static void spawn_latency(void)
  * in chan_recv, or with `sel` in a chan_select over it and a channel that
  * never fires; the firer reads go_now() and sets the bit. At one core the
  * firer is running when the interrupt comes (it is preempted: netpoll.c);
- * with more, it is on another core and the waiter's core is idle.
+ * with more, it is on core 1 and the waiter's core 0 is idle in WFI.
  */
 #define PL061 0x09030000ull
 #define IRQ_ROUNDS 200
 
 static chan_t *irq_chan, *irq_ready;
 static uint64_t irq_fired;
+static volatile int irq_woke;	/* the waiter ran: the firer may go on */
 
 static void pl061_line0(int on)
 {
@@ -145,6 +146,7 @@ static void irq_waiter(void *arg)
 			chan_recv(irq_chan, 0);
 		}
 		late[i] = (int64_t)(go_now() - irq_fired);
+		irq_woke = 1;
 		pl061_line0(0);
 		irq_rearm(32 + 7);
 	}
@@ -159,8 +161,15 @@ static void irq_firer(void *arg)
 	for (int i = 0; i < IRQ_ROUNDS; i++) {
 		chan_recv(irq_ready, 0);
 		go_sleep(50000); /* the waiter parks meanwhile */
+		irq_woke = 0;
 		irq_fired = go_now();
 		pl061_line0(1);
+		/* On its own core, spin (a yield hint each turn: -icount then
+		 * moves to the next vCPU) rather than park: under -icount every
+		 * vCPU's instructions advance the clock, and parking's would
+		 * count as the waiter's latency. */
+		while (go_ncpu() > 1 && !irq_woke)
+			__asm__ volatile("yield");
 	}
 	wg_done(&wg);
 }
