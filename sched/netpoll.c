@@ -115,7 +115,8 @@ int netpoll(void)
 bool netpoll_live(void)
 {
 	for (unsigned i = 0; i < NLINES; i++)
-		if (__atomic_load_n(&lines[i].c, __ATOMIC_RELAXED))
+		if (__atomic_load_n(&lines[i].c, __ATOMIC_RELAXED) ||
+		    __atomic_load_n(&lines[i].tell, __ATOMIC_RELAXED))
 			return true;
 	return false;
 }
