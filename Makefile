@@ -42,12 +42,21 @@ ifeq ($(shell [ "$(QUANTUM_US)" -ge 0 ] 2>/dev/null && echo ok),)
 $(error QUANTUM_US=$(QUANTUM_US): a number of microseconds, 0 for no preemption)
 endif
 endif
-ifeq ($(shell [ "$(SMP)" -ge 1 ] 2>/dev/null && echo ok),)
-$(error SMP=$(SMP): a number of cores, 1 or more)
+# make check takes lists (SMP="1 4", BOARDS="virt rpi4"); every other goal one.
+ifneq ($(filter-out 1,$(words $(SMP))),)
+ifeq ($(filter check,$(MAKECMDGOALS)),)
+$(error SMP=$(SMP): one number of cores (only make check takes a list))
 endif
-VARIANT := $(if $(QUANTUM_US),-q$(QUANTUM_US))$(if $(filter lazy,$(FPSAVE)),-fplazy)$(if $(filter 1,$(LOCKDEBUG)),-lockdebug)
+endif
+$(foreach s,$(SMP),$(if $(shell [ "$(s)" -ge 1 ] 2>/dev/null && echo ok),,$(error SMP=$(SMP): a number of cores, 1 or more)))
+# CHAOS=1: seeded disturbances that shake out races (kernel/chaos.h).
+CHAOS ?= 0
+ifeq ($(filter 0 1,$(CHAOS)),)
+$(error CHAOS=$(CHAOS): 1 adds seeded disturbances, 0 does not)
+endif
+VARIANT := $(if $(QUANTUM_US),-q$(QUANTUM_US))$(if $(filter lazy,$(FPSAVE)),-fplazy)$(if $(filter 1,$(LOCKDEBUG)),-lockdebug)$(if $(filter 1,$(CHAOS)),-chaos)
 KDEFS   := $(if $(QUANTUM_US),-DQUANTUM_US=$(QUANTUM_US)) $(if $(filter lazy,$(FPSAVE)),-DFPSAVE_LAZY) \
-	   $(if $(filter 1,$(LOCKDEBUG)),-DLOCK_DEBUG)
+	   $(if $(filter 1,$(LOCKDEBUG)),-DLOCK_DEBUG) $(if $(filter 1,$(CHAOS)),-DCHAOS)
 
 comma := ,
 .DELETE_ON_ERROR:
@@ -58,9 +67,7 @@ endif
 # The kernel's limit on cores (kernel/config.h); a board.mk may use it.
 NCPU_MAX := $(shell sed -n 's/^\#define NCPU_MAX[[:space:]]*\([0-9]*\).*/\1/p' kernel/config.h)
 include boards/$(BOARD)/board.mk
-ifeq ($(shell [ "$(SMP)" -le "$(SMP_MAX)" ] && echo ok),)
-$(error SMP=$(SMP): BOARD=$(BOARD)$(if $(GIC), GIC=$(GIC)) runs at most $(SMP_MAX) cores ($(SMP_MAX_WHY)))
-endif
+$(foreach s,$(SMP),$(if $(shell [ "$(s)" -le "$(SMP_MAX)" ] && echo ok),,$(error SMP=$(s): BOARD=$(BOARD)$(if $(GIC), GIC=$(GIC)) runs at most $(SMP_MAX) cores ($(SMP_MAX_WHY)))))
 
 Q := $(if $(filter 1,$(V)),,@)
 CROSS   := aarch64-linux-gnu-
@@ -103,13 +110,27 @@ $(error APP=$(APP): no .c files in $(APP_DIR))
 endif
 OUT      := $(B)/$(APP_NAME)
 TEST_APP := $(filter $(ROOT)/tests/% $(ROOT)/bench,$(APP_DIR))
+# The test harness (lib/test/, include/gometal/test.h): the main() of
+# tests/target, and of a program's tests/*.c under make check (CHECK=1,
+# set by the check goal for each board's build: build/<board>/<app>-check/,
+# with the program's own main made weak, so the harness's wins).
+CHECK ?= 0
+APP_TESTS := $(if $(filter 1,$(CHECK)),$(wildcard $(APP_DIR)/tests/*.c))
+ifeq ($(CHECK),1)
+ifeq ($(APP_TESTS),)
+$(error APP=$(APP): no tests: make check builds $(APP)/tests/*.c (TEST()s, include/gometal/test.h))
+endif
+OUT      := $(B)/$(APP_NAME)-check
+endif
+HARNESS  := $(if $(or $(filter 1,$(CHECK)),$(filter $(ROOT)/tests/target,$(APP_DIR))),$(wildcard lib/test/*.c))
 ELF      := $(OUT)/kernel.elf
 IMG      := $(OUT)/$(IMAGE_NAME)
 
 KSRCS := $(wildcard boot/*.S kernel/*.c drivers/*/*.c sched/*.S sched/*.c rt/*.c rt/libc/*.c) \
 	 boards/$(BOARD)/board.c
 KOBJS := $(patsubst %,$(B)/kernel/%.o,$(KSRCS))
-AOBJS := $(patsubst $(APP_DIR)/%.c,$(OUT)/obj/%.o,$(APP_SRCS))
+AOBJS := $(patsubst $(APP_DIR)/%.c,$(OUT)/obj/%.o,$(APP_SRCS) $(APP_TESTS)) \
+	 $(patsubst lib/test/%.c,$(OUT)/harness/%.o,$(HARNESS))
 
 # Shared by kernel and programs: the core, no outline atomics (A53/A72 have
 # no LSE), frame pointers for panic backtraces, stack-clash probes (a frame
@@ -129,6 +150,7 @@ KCFLAGS := $(COMMON) -std=gnu11 -I. -ffreestanding -mgeneral-regs-only -mstrict-
 ACFLAGS := $(COMMON) -std=gnu11 -Wall -Wextra \
 	   $(if $(filter $(ROOT)/%,$(APP_DIR)),-Werror) \
 	   $(if $(TEST_APP),-I$(ROOT) -fno-toplevel-reorder $(KDEFS)) \
+	   $(if $(filter 1,$(CHECK)),-fno-toplevel-reorder) \
 	   $(if $(and $(filter $(ROOT)/bench,$(APP_DIR)),$(filter-out virt,$(BOARD))),-DBENCH_CYCLES)
 # (Test programs under tests/ see kernel headers, built as the kernel is
 # (KDEFS: a LOCKDEBUG=1 kernel's locks are theirs too); TEST()s keep file order.)
@@ -139,7 +161,7 @@ LDFLAGS := -nostdlib -nostartfiles -static -no-pie -Wl,--gc-sections -Wl,-z,max-
 # the deps step may not have installed it yet (a fresh machine's first run).
 LIBS    := -Wl,--start-group $(LIBC) $(NEWLIB)/lib/libm.a -lgcc -Wl,--end-group
 
-.PHONY: all image run debug gdb openocd no-emulator sd-files sdimage install chainloader chainboot test bench deps clean distclean host-test print-qemu print-openocd-cfg
+.PHONY: all image run debug gdb check openocd no-emulator sd-files sdimage install chainloader chainboot test bench deps clean distclean host-test print-qemu print-openocd-cfg
 all: image
 
 deps:
@@ -170,6 +192,13 @@ $(OUT)/obj/%.o: $(APP_DIR)/%.c $(OUT)/acflags $(LIBC)
 	@mkdir -p $(dir $@)
 	@$(if $(filter 1,$(V)),,echo "  CC      $<")
 	$(Q)$(CC) $(ACFLAGS) -c $< -o $@
+	$(Q)$(if $(filter 1,$(CHECK)),$(OBJCOPY) --weaken-symbol=main $@)
+
+# The harness sees the kernel's headers, built as the kernel is (KDEFS).
+$(OUT)/harness/%.o: lib/test/%.c $(OUT)/acflags $(LIBC)
+	@mkdir -p $(dir $@)
+	@$(if $(filter 1,$(V)),,echo "  CC      $<")
+	$(Q)$(CC) $(ACFLAGS) -Werror -I$(ROOT) $(KDEFS) -c $< -o $@
 
 $(B)/kernel.ld: linker/kernel.ld.S boards/$(BOARD)/board.mk | deps
 	@mkdir -p $(dir $@)
@@ -326,6 +355,34 @@ test: | deps
 	$(Q)$(MAKE) --no-print-directory BOARD=rpi4 APP=bench image
 	$(Q)$(MAKE) --no-print-directory host-test
 	$(Q)python3 tests/run.py --build $(BUILD) --host $(BUILD)/host/results.txt
+
+# A program's own tests (tools/check.py): make check APP=dir [BOARDS="virt rpi3 rpi4"]
+# [SMP="1 4"] [RUN=regex] [COUNT=n] [SHUFFLE=1] [SEED=n|a-b] [ICOUNT=1] [CHAOS=1]
+# [QUANTUM_US=us] [V=1] [BENCH=regex]. README, "Testing your program".
+BOARDS ?= $(BOARD)
+COUNT ?= 1
+SHUFFLE ?= 0
+ICOUNT ?= 0
+SEED ?=
+BENCH ?=
+ifneq ($(filter check,$(MAKECMDGOALS)),)
+$(foreach b,$(BOARDS),$(if $(wildcard boards/$(b)/board.mk),,$(error BOARDS=$(BOARDS): no board $(b) (virt, rpi3, rpi4))))
+$(if $(filter rpi5,$(BOARDS)),$(error BOARDS=$(BOARDS): no emulator models rpi5; make check runs under QEMU))
+$(if $(shell [ "$(COUNT)" -ge 1 ] 2>/dev/null && echo ok),,$(error COUNT=$(COUNT): how many times to run each test, 1 or more))
+$(if $(filter 0 1,$(SHUFFLE)),,$(error SHUFFLE=$(SHUFFLE): 1 runs the tests in an order drawn from SEED, 0 in file order))
+$(if $(filter 0 1,$(ICOUNT)),,$(error ICOUNT=$(ICOUNT): 1 runs QEMU with -icount (time counts instructions), 0 does not))
+$(if $(SEED),$(if $(shell echo '$(SEED)' | grep -Eqx '[0-9]+(-[0-9]+)?' && echo ok),,$(error SEED=$(SEED): a number, or a range a-b of seeds to sweep)))
+endif
+.PHONY: check
+check: export GM_RUN := $(RUN)
+check: export GM_BENCH := $(BENCH)
+check: | deps
+	$(Q)$(foreach b,$(BOARDS),$(MAKE) --no-print-directory BOARD=$(b) APP=$(APP) CHECK=1 SMP=1 image &&) true
+	$(Q)python3 tools/check.py --build $(BUILD) --app $(APP) --name $(APP_NAME)-check \
+		--variant "$(VARIANT)" $(if $(GIC),--make-var GIC=$(GIC)) --boards "$(BOARDS)" --smp "$(SMP)" \
+		--run "$$GM_RUN" --bench "$$GM_BENCH" --count $(COUNT) --shuffle $(SHUFFLE) --seed "$(SEED)" \
+		--icount $(ICOUNT) --chaos $(CHAOS) --quantum "$(QUANTUM_US)" --verbose $(V) \
+		--args "$(ARGS)" --junit $(BUILD)/check/junit.xml
 
 # The README's promise, checked (tools/test-fresh.sh): a minimal Debian 12
 # root (debootstrap, cached in build/fresh/base) plus make and git, a clone

@@ -16,6 +16,7 @@
  *      due timers, in deadline order;
  *   6. otherwise the P goes idle and its core sleeps in WFI (sched/idle.c).
  */
+#include <kernel/cmdline.h>
 #include <kernel/irqchip.h>
 #include <kernel/generic_timer.h>
 #include <kernel/ipi.h>
@@ -36,14 +37,31 @@ struct p allp[NCPU_MAX];
 #define RUNNEXT_GRACE_NS 3000
 static uint64_t runnext_grace_ticks;
 
+/*
+ * Each P's random state (steal order, select's order: p_fastrand) from the
+ * boot argument seed=n, so that a seed under -icount replays a run's
+ * choices (make check SEED=n ICOUNT=1). seed=0, or none, keeps the states
+ * every boot had before seeds existed. xorshift's state must not be 0.
+ */
+static uint32_t p_seed(uint64_t seed, int i)
+{
+	uint32_t x = 0x9e3779b9u * (uint32_t)(i + 1);
+	if (seed) {
+		uint64_t z = (seed + (uint64_t)i) * 0x9e3779b97f4a7c15ull;
+		x ^= (uint32_t)(z ^ (z >> 32));
+	}
+	return x ? x : 1;
+}
+
 void sched_init(int nprocs)
 {
+	uint64_t seed = (uint64_t)cmdline_int("seed", 0);
 	sched.nprocs = nprocs;
 	stack_init();
 	for (int i = 0; i < nprocs; i++) {
 		cpus[i].p = &allp[i];
 		allp[i].id = i;
-		allp[i].rand = 0x9e3779b9u * (uint32_t)(i + 1);
+		allp[i].rand = p_seed(seed, i);
 		allp[i].timers.when0 = UINT64_MAX;
 		allp[i].armed = UINT64_MAX; /* main.c and smp.c disarm every core */
 		allp[i].timer_batch = -1;
@@ -222,8 +240,10 @@ static struct g *steal_work(struct p *pp)
 			if (pass == 3)
 				runnext_grace(victim);
 			struct g *g = runq_steal(&pp->runq, &victim->runq, pass == 3);
-			if (g)
+			if (g) {
+				pp->steals++;
 				return g;
+			}
 		}
 	}
 	return 0;

@@ -114,6 +114,7 @@ struct p {
 					 * here now, -1 outside (ready_put's order) */
 	int watch_fired;		/* own core: left idle for a busy P's due timer */
 	uint64_t preempts;		/* tasks preempted here */
+	uint64_t steals;		/* times this P took work from another (own core) */
 	/* go_park's unlockf and its argument, for park_m on the scheduler
 	 * stack (sched/park.c); own core, preemption off. */
 	bool (*park_fn)(struct g *, void *);

@@ -79,7 +79,7 @@ CRASHES = [
     ("failed_assert", ["virt"], PANIC + r"assertion failed: zero == 1", 2),
     ("secondary_null_deref", ["virt", "rpi3", "rpi4"],
      r"^panic: task \d+ \(faulty\) on cpu \d+: data abort at 0x0 (?s:.*)^  other cores stopped: 3 of 3$", 2),
-    ("exit3", ["virt", "rpi3", "rpi4"], r"ktest: crash case exit3$", 3),
+    ("exit3", ["virt", "rpi3", "rpi4"], r"test: crash case exit3$", 3),
     ("deadlock", ["virt", "rpi3", "rpi4"],
      r"^fatal error: all goroutines are asleep - deadlock!\n\n"
      r"(?s:.*)^goroutine 1 \[sync.WaitGroup.Wait\]: \"main\"$"

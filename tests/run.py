@@ -25,6 +25,14 @@ TAIL = 25
 from cases import BAD_INPUT, CRASHES, ENTRY_REFUSALS, ICOUNT, SUITES  # noqa: E402
 import console_input  # noqa: E402
 from file_checks import check_board_sources, check_image_header  # noqa: E402
+# Booting and reading a test image: the runner behind make check.
+sys.path.insert(0, os.path.join(ROOT, "tools"))
+import check as checker  # noqa: E402
+from check import parse, qemu_base  # noqa: E402
+
+
+def run(cmd, cwd=ROOT, until=None, linger=0, timeout=TIMEOUT):
+    return checker.run(cmd, cwd, until, linger, timeout)
 
 
 def symbolize(text, elf):
@@ -68,13 +76,6 @@ class Tally:
                 print("      | " + line)
 
 
-def qemu_base(board, smp, make_vars):
-    out = subprocess.run(["make", "-s", "--no-print-directory", "print-qemu", f"BOARD={board}",
-                          f"SMP={smp}"] + make_vars, cwd=ROOT, check=True,
-                         capture_output=True, text=True).stdout.strip()
-    return out.split()
-
-
 # The image file each board's firmware or QEMU loads (IMAGE_NAME in board.mk).
 IMAGES = {"virt": "Image", "rpi3": "kernel8.img", "rpi4": "kernel8.img", "rpi5": "kernel_2712.img"}
 
@@ -104,36 +105,6 @@ def boot_cmd(build, board, smp, make_vars, args, semihosting=True):
     ] + (["-semihosting-config", "enable=on,target=native"] if semihosting else []) \
       + (ICOUNT if "icount=1" in args.split() else [])
     return cmd
-
-
-def run(cmd, cwd=ROOT, until=None, linger=0, timeout=TIMEOUT):
-    """Runs cmd, collecting its output. Returns (exit status, text, seconds);
-    the status is None on a timeout, or "stopped" once `until` (a regex)
-    has appeared in the output (and `linger` seconds more have passed),
-    for systems that halt without exiting."""
-    start = time.monotonic()
-    p = subprocess.Popen(cmd, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                         stderr=subprocess.STDOUT)
-    chunks = []
-    reader = threading.Thread(target=lambda: chunks.extend(iter(lambda: p.stdout.read1(4096), b"")))
-    reader.start()
-    status = None
-    while time.monotonic() - start < timeout:
-        if p.poll() is not None:
-            status = p.returncode
-            break
-        seen = b"".join(chunks).decode("utf-8", "replace").replace("\r\n", "\n")
-        if until and re.search(until, seen, re.M):
-            status = "stopped"
-            time.sleep(linger)
-            break
-        time.sleep(0.05)
-    if p.poll() is None:
-        p.kill()
-    p.wait()
-    reader.join()
-    text = b"".join(chunks).decode("utf-8", "replace").replace("\r\n", "\n")
-    return status, text, time.monotonic() - start
 
 
 def run_gdb(t, build, board):
@@ -357,20 +328,20 @@ def judge_suite(t, label, status, out, secs, args, expect, limit):
     if status is None:
         t.fail(name, f"timed out after {limit} s", out)
         return
-    cases = re.findall(r"^\[ (   RUN    |      OK|  FAILED  |\s*\w+\s*) \] (\S+)$", out, re.M)
-    results = [(n, r.strip()) for r, n in cases if r.strip() in ("OK", "FAILED")]
-    for case, r in results:
+    p = parse(out)
+    for case, r, ms, block in p["cases"]:
         if r == "OK":
             t.passed += 1
-        else:
-            block = re.search(r"^\[ RUN      \] " + re.escape(case) + r"\n(.*?)^\[  FAILED  \]",
-                              out, re.M | re.S)
-            t.fail(f"{label}: {case}", "failed", block.group(1) if block else out)
-    summary = re.search(r"^ktest: (\d+) passed, (\d+) failed$", out, re.M)
+        elif r == "FAILED":
+            t.fail(f"{label}: {case}", "failed", block)
+    if p["unfinished"]:
+        t.fail(f"{label}: {p['unfinished']}", "did not finish (the boot ended in it)", out)
+    results = p["cases"]
+    summary = p["summary"]
     online = re.search(r"^cpus online: (\d+)$", out, re.M)
     problems = []
     if not summary:
-        problems.append("no ktest summary (crash or hang)")
+        problems.append("no test summary (crash or hang)")
     if re.search(r"^panic:", out, re.M):
         problems.append("panicked")
     if not online or int(online.group(1)) != expect:
@@ -383,7 +354,7 @@ def judge_suite(t, label, status, out, secs, args, expect, limit):
                   r"spinningthreads=\d+ runqueue=\d+ \[\d+ \d+ \d+ \d+\]$")
     if "schedtrace" in args and not re.search(sched_line, out, re.M):
         problems.append("no schedtrace line in Go's format")
-    want = 0 if summary and summary.group(2) == "0" else 1
+    want = 0 if summary and summary[1] == 0 else 1
     if status != want:
         problems.append(f"exit status {status}, expected {want}")
     if problems:
@@ -461,7 +432,7 @@ def run_core_limit(t, build):
         "-semihosting-config", "enable=on,target=native"]
     status, out, secs = run(cmd)
     want = [r"^smp: 20 cores asked for and present, but this kernel runs at most 16 \(NCPU_MAX",
-            r"^cpus online: 16$", r"^ktest: [1-9]\d* passed, 0 failed$"]
+            r"^cpus online: 16$", r"^test: [1-9]\d* passed, 0 failed$"]
     missing = [p for p in want if not re.search(p, out, re.M)]
     if status != 0 or missing:
         t.fail(name, f"exit {status}; missing {missing}", out)
@@ -605,7 +576,7 @@ def main():
         if sel.search(name):
             run_entry_refusal(t, build, name, board, image, load, pattern)
     if sel.search("without semihosting"):
-        run_no_semihosting(t, build, "virt", 0, r"ktest: crash case exit3$")
+        run_no_semihosting(t, build, "virt", 0, r"test: crash case exit3$")
         run_no_semihosting(t, build, "rpi3", None, r"^gometal: system halted, status 3$")
         run_no_semihosting(t, build, "rpi4", None, r"^gometal: system halted, status 3$")
     for board in ("virt", "rpi4"):

@@ -17,6 +17,7 @@ MAY_INCLUDE = {
     'sched':     ['kernel', 'include'],   # the scheduler
     'boards':    ['drivers', 'kernel'],   # each board's data and drivers
     'rt':        ['sched', 'drivers', 'kernel', 'include'],  # the glue on top
+    'lib':       ['rt', 'sched', 'kernel', 'include'],  # the test harness, for test images only
     'linker':    ['kernel'],
     'chainload': ['drivers', 'kernel'],   # its own tiny program
     # Programs see the API; tests and benchmarks also look inside.

@@ -1,56 +1,15 @@
 /*
- * On-target tests. TEST(suite, name) registers a case in the image's
- * .ktests section; tests/target/main.c runs them and reports over the UART:
- *
- *   [ RUN      ] suite.name
- *   [       OK ] suite.name          or   [  FAILED  ] suite.name
- *   ktest: N passed, M failed
- *
- * CRASH(name) registers a case that is meant to end the system (a panic, an
- * exit status); it runs only when the boot argument crash=<name> asks for
- * it, and tests/run.py checks what it printed and the exit status.
+ * gometal's own on-target tests: the public harness (include/gometal/test.h,
+ * lib/test/) plus what tests that look inside the kernel share. The harness
+ * prints, per test, "[ RUN      ] suite.name" and "[       OK ] suite.name
+ * (N ms)" or "[  FAILED  ] ...", and "test: N passed, M failed" at the end.
+ * CRASH cases run alone (crash=<name>); tests/cases.py says what each must
+ * print and its exit status.
  */
 #pragma once
+#include <gometal/test.h>
 #include <stdbool.h>
 #include <stdint.h>
-
-struct ktest {
-	const char *name;
-	void (*fn)(void);
-	int crash;	/* 1: only on request, expected to end the system */
-};
-
-#define KTEST_REGISTER(sect, id, str, is_crash)                                         \
-	static void id(void);                                                          \
-	static const struct ktest id##_desc                                            \
-		__attribute__((used, section(".ktests." sect), aligned(8))) = {str, id, \
-									       is_crash}; \
-	static void id(void)
-
-#define TEST(suite, name) KTEST_REGISTER(#suite, suite##_##name, #suite "." #name, 0)
-#define CRASH(name) KTEST_REGISTER("crash", crash_##name, #name, 1)
-
-void ktest_fail(const char *file, int line, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-/* Fail the running case with the expression text, and return from it. */
-#define CHECK(cond)                                                        \
-	do {                                                               \
-		if (!(cond)) {                                             \
-			ktest_fail(__FILE__, __LINE__, "%s", #cond);       \
-			return;                                            \
-		}                                                          \
-	} while (0)
-
-#define CHECK_EQ(a, b)                                                                  \
-	do {                                                                            \
-		long long _a = (long long)(a), _b = (long long)(b);                     \
-		if (_a != _b) {                                                         \
-			ktest_fail(__FILE__, __LINE__, "%s == %s (%lld != %lld)", #a, #b, \
-				   _a, _b);                                             \
-			return;                                                         \
-		}                                                                       \
-	} while (0)
 
 int ktest_deadline_passed(uint64_t deadline);
 uint64_t ktest_deadline(uint64_t ms);
