@@ -34,6 +34,9 @@ BARE_ROOTS = ['include', 'tests/host']
 
 def folder_of(name, f, root):
     """The top folder an include resolves to, or None (a system header)."""
+    if name.startswith('.'):	# relative to the including file ("../x.h")
+        rel = os.path.normpath(os.path.join(os.path.dirname(f), name))
+        return None if rel.startswith('..') else rel.split('/')[0]
     if '/' in name:
         top = name.split('/')[0]
         return top if os.path.isdir(os.path.join(root, top)) else None
