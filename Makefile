@@ -379,10 +379,10 @@ check: export GM_BENCH := $(BENCH)
 check: | deps
 	$(Q)$(foreach b,$(BOARDS),$(MAKE) --no-print-directory BOARD=$(b) APP=$(APP) CHECK=1 SMP=1 image &&) true
 	$(Q)python3 tools/check.py --build $(BUILD) --app $(APP) --name $(APP_NAME)-check \
-		--variant "$(VARIANT)" $(if $(GIC),--make-var GIC=$(GIC)) --boards "$(BOARDS)" --smp "$(SMP)" \
-		--run "$$GM_RUN" --bench "$$GM_BENCH" --count $(COUNT) --shuffle $(SHUFFLE) --seed "$(SEED)" \
-		--icount $(ICOUNT) --chaos $(CHAOS) --quantum "$(QUANTUM_US)" --verbose $(V) \
-		--args "$(ARGS)" --junit $(BUILD)/check/junit.xml
+		--variant="$(VARIANT)" $(if $(GIC),--make-var GIC=$(GIC)) --boards "$(BOARDS)" --smp "$(SMP)" \
+		--run="$$GM_RUN" --bench="$$GM_BENCH" --count $(COUNT) --shuffle $(SHUFFLE) --seed "$(SEED)" \
+		--icount $(ICOUNT) --chaos $(CHAOS) --quantum="$(QUANTUM_US)" --verbose $(V) \
+		--args="$(ARGS)" --junit $(BUILD)/check/junit.xml
 
 # The README's promise, checked (tools/test-fresh.sh): a minimal Debian 12
 # root (debootstrap, cached in build/fresh/base) plus make and git, a clone

@@ -34,6 +34,7 @@
  * Without LOCK_DEBUG, assert_held() is nothing and the word is 0 or 1.
  */
 #pragma once
+#include <kernel/chaos.h>
 #include <kernel/preempt.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -145,6 +146,7 @@ static inline void spin_lock(spinlock_t *l)
 
 static inline void spin_unlock(spinlock_t *l)
 {
+	chaos_hold(); /* CHAOS=1 kernels: the holder dawdles (kernel/chaos.h) */
 	spin_unlock_raw(l);
 	preempt_enable();
 }

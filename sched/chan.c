@@ -316,12 +316,14 @@ bool chan_try_send(struct chan *c, const void *ep)
 void chan_send(chan_t *c, const void *elem)
 {
 	chansend(c, elem, true);
+	chaos_yield_point();
 }
 
 bool chan_recv(chan_t *c, void *elem)
 {
 	bool received = false;
 	chanrecv(c, elem, true, &received);
+	chaos_yield_point();
 	return received;
 }
 

@@ -179,7 +179,7 @@ static __attribute__((noinline)) void mutex_unlock_slow(mutex_t *m, uint32_t s)
 void mutex_unlock(mutex_t *m)
 {
 	uint32_t s = M_LOCKED;
-	if (cas(&m->state, &s, 0, __ATOMIC_RELEASE))
-		return;
-	mutex_unlock_slow(m, s);
+	if (!cas(&m->state, &s, 0, __ATOMIC_RELEASE))
+		mutex_unlock_slow(m, s);
+	chaos_yield_point();
 }

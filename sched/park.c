@@ -139,6 +139,16 @@ void gosched_m(struct g *g)
  * context is saved (sched_switch), so no other core can resume us early.
  * If we were alone, we simply go on.
  */
+#ifdef CHAOS
+void chaos_yield_point(void)
+{
+	struct g *g = getg();
+	if (g && !(__atomic_load_n(&g->preempt, __ATOMIC_RELAXED) & PREEMPT_COUNT) &&
+	    irqs_enabled() && chaos_one_in(4))
+		go_yield();
+}
+#endif
+
 void go_yield(void)
 {
 	struct g *g = must_be_task("go_yield");

@@ -126,7 +126,7 @@ struct g *preempt_tick(struct frame *f, struct g *g)
 	}
 	if (!due && !p_other_work(pp)) {
 		/* alone: run on, no switch */
-		pp->slice_end = quantum_ticks ? now + quantum_ticks : UINT64_MAX;
+		pp->slice_end = quantum_ticks ? now + slice_ticks() : UINT64_MAX;
 		timer_program(pp);
 		return 0;
 	}

@@ -16,6 +16,7 @@
  *      due timers, in deadline order;
  *   6. otherwise the P goes idle and its core sleeps in WFI (sched/idle.c).
  */
+#include <kernel/chaos.h>
 #include <kernel/cmdline.h>
 #include <kernel/irqchip.h>
 #include <kernel/generic_timer.h>
@@ -56,6 +57,7 @@ static uint32_t p_seed(uint64_t seed, int i)
 void sched_init(int nprocs)
 {
 	uint64_t seed = (uint64_t)cmdline_int("seed", 0);
+	chaos_init(seed);
 	sched.nprocs = nprocs;
 	stack_init();
 	for (int i = 0; i < nprocs; i++) {
@@ -154,12 +156,13 @@ void ready_put(struct g *g)
 		pinq_put(&allp[g->pin], g);
 		return;
 	}
+	chaos_hold(); /* CHAOS=1: the readier dawdles first (kernel/chaos.h) */
 	preempt_disable(); /* only this P's owner may put on its queue */
 	struct p *pp = this_p();
 	/* Of the tasks a batch of due timers readies, only the first goes
 	 * to runnext: each would push the one before to the tail, and the
 	 * latest deadline would run first (sched/time.c, "Order"). */
-	if (pp->timer_batch > 0)
+	if (pp->timer_batch > 0 || chaos_one_in(2)) /* CHAOS=1: Go's randomizeScheduler */
 		runq_put_local(pp, g, false);
 	else if (!runq_put_next_if_empty(&pp->runq, g))
 		runq_put_local(pp, g, true);
@@ -237,7 +240,7 @@ static struct g *steal_work(struct p *pp)
 			struct p *victim = &allp[k];
 			if (victim == pp || runq_empty(&victim->runq))
 				continue;
-			if (pass == 3)
+			if (pass == 3 && !chaos_one_in(2)) /* CHAOS=1: no grace, half the time */
 				runnext_grace(victim);
 			struct g *g = runq_steal(&pp->runq, &victim->runq, pass == 3);
 			if (g) {
@@ -339,7 +342,7 @@ void execute(struct g *g, bool inherit)
 	if (!inherit)
 		pp->schedtick++;
 	if (!inherit || !pp->slice_end)
-		pp->slice_end = quantum_ticks ? timer_count_fast() + quantum_ticks : UINT64_MAX;
+		pp->slice_end = quantum_ticks ? timer_count_fast() + slice_ticks() : UINT64_MAX;
 	/* Before naming the task: timer_cover may take sched.lock. */
 	if (pp->timers_unwatched) {
 		pp->timers_unwatched = 0;

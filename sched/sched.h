@@ -281,6 +281,26 @@ void gosched_m(struct g *g);	/* queue g at the back of the global queue, schedul
 
 /* preempt.c */
 extern uint64_t quantum_ticks;	/* slice length in counter ticks; 0: no preemption */
+
+/* A new slice's length: the quantum; in CHAOS=1 kernels, drawn between a
+ * quarter and twice the quantum (kernel/chaos.h). */
+static inline uint64_t slice_ticks(void)
+{
+#ifdef CHAOS
+	return quantum_ticks / 4 + chaos_rand() % (quantum_ticks * 7 / 4 + 1);
+#else
+	return quantum_ticks;
+#endif
+}
+
+/* CHAOS=1 kernels: one time in four, the caller yields here (a preemption
+ * at a point where programs' races hide: kernel/chaos.h). Nothing in other
+ * kernels. */
+#ifdef CHAOS
+void chaos_yield_point(void);
+#else
+static inline void chaos_yield_point(void) {}
+#endif
 extern const char fpsave_mode[];	/* "eager" or "lazy" (FPSAVE=) */
 void preempt_init(void);	/* the quantum, from QUANTUM_US or quantum= */
 long preempt_set_quantum_us(long us);	/* 0: no preemption (new slices on) */

@@ -36,6 +36,7 @@ void wg_add(waitgroup_t *wg, long n)
 		go_ready(w);
 		w = next;
 	}
+	chaos_yield_point();
 }
 
 void wg_done(waitgroup_t *wg)

@@ -28,31 +28,11 @@ from file_checks import check_board_sources, check_image_header  # noqa: E402
 # Booting and reading a test image: the runner behind make check.
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 import check as checker  # noqa: E402
-from check import parse, qemu_base  # noqa: E402
+from check import parse, qemu_base, symbolize  # noqa: E402
 
 
 def run(cmd, cwd=ROOT, until=None, linger=0, timeout=TIMEOUT):
     return checker.run(cmd, cwd, until, linger, timeout)
-
-
-def symbolize(text, elf):
-    """Names the functions behind a panic's pc/lr/backtrace addresses."""
-    out = []
-    for line in text.split("\n"):
-        out.append(line)
-        m = re.match(r"\s+(backtrace:|pc )", line)
-        if not m or not elf or not os.path.exists(elf):
-            continue
-        addrs = re.findall(r"\b([0-9a-f]{6,16})\b", line.split(":", 1)[-1] if m.group(1) == "backtrace:" else line)
-        if not addrs:
-            continue
-        r = subprocess.run(["aarch64-linux-gnu-addr2line", "-f", "-s", "-e", elf] + addrs,
-                           capture_output=True, text=True)
-        names = r.stdout.split("\n")
-        for i, a in enumerate(addrs):
-            if 2 * i + 1 < len(names):
-                out.append(f"        {a}: {names[2 * i]} ({names[2 * i + 1]})")
-    return "\n".join(out)
 
 
 class Tally:

@@ -94,6 +94,26 @@ def parse(out):
             "timed_out": bool(re.search(r"^\[  TIMEOUT \]", out, re.M))}
 
 
+def symbolize(text, elf):
+    """Names the functions behind a panic's pc/lr/backtrace addresses."""
+    out = []
+    for line in text.split("\n"):
+        out.append(line)
+        m = re.match(r"\s+(backtrace:|pc )", line)
+        if not m or not elf or not os.path.exists(elf):
+            continue
+        addrs = re.findall(r"\b([0-9a-f]{6,16})\b", line.split(":", 1)[-1] if m.group(1) == "backtrace:" else line)
+        if not addrs:
+            continue
+        r = subprocess.run(["aarch64-linux-gnu-addr2line", "-f", "-s", "-e", elf] + addrs,
+                           capture_output=True, text=True)
+        names = r.stdout.split("\n")
+        for i, a in enumerate(addrs):
+            if 2 * i + 1 < len(names):
+                out.append(f"        {a}: {names[2 * i]} ({names[2 * i + 1]})")
+    return "\n".join(out)
+
+
 def tail(text, n=TAIL):
     return text.rstrip("\n").split("\n")[-n:]
 
@@ -173,6 +193,9 @@ class Checker:
         self.r = Report()
         self.sel = re.compile(o.run or "")
 
+    def elf(self, board):
+        return os.path.join(self.o.build, board + self.o.variant, self.o.name, "kernel.elf")
+
     def boot(self, board, smp, args, timeout=None, quiet=None):
         img = os.path.join(self.o.build, board + self.o.variant, self.o.name, IMAGES[board])
         cmd = qemu_base(board, smp, self.o.make_var) + [
@@ -236,8 +259,8 @@ class Checker:
                    f"hung (no console output for {quiet} s)" if status is None else
                    f"crashed (exit status {status})")
             name = p["unfinished"] or "(boot)"
-            self.r.case(config, name, "ERROR", secs, why, "\n".join(tail(out)),
-                        self.replay(board, smp, seed))
+            self.r.case(config, name, "ERROR", secs, why,
+                        symbolize("\n".join(tail(out)), self.elf(board)), self.replay(board, smp, seed))
             start += p["started"]
             if not p["unfinished"] or total is None or start >= total:
                 return
