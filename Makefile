@@ -366,6 +366,7 @@ ICOUNT ?= 0
 SEED ?=
 BENCH ?=
 ifneq ($(filter check,$(MAKECMDGOALS)),)
+$(if $(wildcard $(APP_DIR)/tests/*.c),,$(error APP=$(APP): no tests: make check builds $(APP)/tests/*.c (TEST()s, include/gometal/test.h)))
 $(foreach b,$(BOARDS),$(if $(wildcard boards/$(b)/board.mk),,$(error BOARDS=$(BOARDS): no board $(b) (virt, rpi3, rpi4))))
 $(if $(filter rpi5,$(BOARDS)),$(error BOARDS=$(BOARDS): no emulator models rpi5; make check runs under QEMU))
 $(if $(shell [ "$(COUNT)" -ge 1 ] 2>/dev/null && echo ok),,$(error COUNT=$(COUNT): how many times to run each test, 1 or more))

@@ -156,6 +156,17 @@ BAD_INPUT = [
     (["LOCKDEBUG=yes"], r"LOCKDEBUG=yes: 1 checks the lock rules, 0 does not"),
     (["BOARD=rpi4", "DTB=no/such.dtb"], r"DTB=no/such.dtb: no such file"),
     (["DTB=linux"], r"DTB=linux: BOARD=virt has no Linux device tree"),
+    (["CHAOS=2"], r"CHAOS=2: 1 adds seeded disturbances, 0 does not"),
+    (["SMP=1 4"], r"SMP=1 4: one number of cores \(only make check takes a list\)"),
+    # make check's own (a first word "check": that goal instead of run)
+    (["check", "APP=apps/hello"], r"APP=apps/hello: no tests: make check builds apps/hello/tests/\*\.c"),
+    (["check", "APP=apps/pipeline", "BOARDS=rpi5"], r"BOARDS=rpi5: no emulator models rpi5"),
+    (["check", "APP=apps/pipeline", "BOARDS=pi9"], r"BOARDS=pi9: no board pi9"),
+    (["check", "APP=apps/pipeline", "SEED=abc"], r"SEED=abc: a number, or a range a-b"),
+    (["check", "APP=apps/pipeline", "COUNT=0"], r"COUNT=0: how many times to run each test"),
+    (["check", "APP=apps/pipeline", "SHUFFLE=yes"], r"SHUFFLE=yes: 1 runs the tests in an order"),
+    (["check", "APP=apps/pipeline", "ICOUNT=2"], r"ICOUNT=2: 1 runs QEMU with -icount"),
+    (["check", "APP=apps/pipeline", "SMP=1 9"], r"SMP=9: BOARD=virt runs at most 8 cores"),
 ]
 
 

@@ -24,6 +24,7 @@ TAIL = 25
 # What runs: the suites, the crash cases, the bad build variables.
 from cases import BAD_INPUT, CRASHES, ENTRY_REFUSALS, ICOUNT, SUITES  # noqa: E402
 import console_input  # noqa: E402
+import harness_checks  # noqa: E402
 from file_checks import check_board_sources, check_image_header  # noqa: E402
 # Booting and reading a test image: the runner behind make check.
 sys.path.insert(0, os.path.join(ROOT, "tools"))
@@ -393,8 +394,10 @@ def run_make(t, name, make_args, want_zero, patterns):
 
 def run_bad_input(t):
     for make_vars, pattern in BAD_INPUT:
-        name = f"make: bad {' '.join(make_vars)} is named"
-        status, out, secs = run(["make", "-n", "--no-print-directory", "run"] + make_vars)
+        goal = make_vars[0] if make_vars[0] == "check" else "run"
+        make_vars = make_vars[1:] if goal == "check" else make_vars
+        name = f"make {goal}: bad {' '.join(make_vars)} is named"
+        status, out, secs = run(["make", "-n", "--no-print-directory", goal] + make_vars)
         if status == 0 or not re.search(r"^Makefile:\d+: \*\*\* " + pattern, out, re.M):
             t.fail(name, f"make exited {status} without /{pattern}/", out)
         else:
@@ -593,7 +596,7 @@ def main():
                  [r"^sum of squares 1..100 = 338350 \(want 338350\)$"])
         run_make(t, "make run APP=tests/apps/exit3", ["APP=tests/apps/exit3"], False,
                  [r"^exiting with status 3$", r"exited with status 3"])
-    if sel.search("make: bad"):
+    if sel.search("make run: bad") or sel.search("make check: bad"):
         run_bad_input(t)
     if sel.search("layers:"):
         run_layers(t)
@@ -610,6 +613,7 @@ def main():
     for board in ("virt", "rpi3", "rpi4"):
         if sel.search(f"make run BOARD={board} APP=apps/shell"):
             console_input.run_shell(t, ROOT, board)
+    harness_checks.run_all(t, sel, run)
     if opts.host and sel.search("host"):
         host_results(t, opts.host)
 

@@ -91,8 +91,8 @@ uint64_t test_seed(void);
 uint32_t test_rand(void);
 
 #define GM_FAIL_CMP(a, op, b, sa, sb)                                                   \
-	test_fail(__FILE__, __LINE__, "%s %s %s (%lld %s %lld)", sa, #op, sb,          \
-		  (long long)(a), #op, (long long)(b))
+	test_fail(__FILE__, __LINE__, "%s %s %s (left %lld, right %lld)", sa, #op, sb, \
+		  (long long)(a), (long long)(b))
 
 /* Integer comparison: on failure reports both expressions and both values. */
 #define GM_CMP(a, op, b, then)                                                          \
