@@ -358,14 +358,16 @@ test: | deps
 
 # A program's own tests (tools/check.py): make check APP=dir [BOARDS="virt rpi3 rpi4"]
 # [SMP="1 4"] [RUN=regex] [COUNT=n] [SHUFFLE=1] [SEED=n|a-b] [ICOUNT=1] [CHAOS=1]
-# [QUANTUM_US=us] [V=1] [BENCH=regex]. README, "Testing your program".
+# [QUANTUM_US=us] [TIMEOUT_MS=ms] [V=1] [BENCH=regex]. README, "Testing your program".
 BOARDS ?= $(BOARD)
 COUNT ?= 1
 SHUFFLE ?= 0
 ICOUNT ?= 0
 SEED ?=
 BENCH ?=
+TIMEOUT_MS ?= 600000
 ifneq ($(filter check,$(MAKECMDGOALS)),)
+$(if $(shell [ "$(TIMEOUT_MS)" -ge 1 ] 2>/dev/null && echo ok),,$(error TIMEOUT_MS=$(TIMEOUT_MS): a test's time in milliseconds, unless it states its own))
 $(if $(wildcard $(APP_DIR)/tests/*.c),,$(error APP=$(APP): no tests: make check builds $(APP)/tests/*.c (TEST()s, include/gometal/test.h)))
 $(foreach b,$(BOARDS),$(if $(wildcard boards/$(b)/board.mk),,$(error BOARDS=$(BOARDS): no board $(b) (virt, rpi3, rpi4))))
 $(if $(filter rpi5,$(BOARDS)),$(error BOARDS=$(BOARDS): no emulator models rpi5; make check runs under QEMU))
@@ -383,6 +385,7 @@ check: | deps
 		--variant="$(VARIANT)" $(if $(GIC),--make-var GIC=$(GIC)) --boards "$(BOARDS)" --smp "$(SMP)" \
 		--run="$$GM_RUN" --bench="$$GM_BENCH" --count $(COUNT) --shuffle $(SHUFFLE) --seed "$(SEED)" \
 		--icount $(ICOUNT) --chaos $(CHAOS) --quantum="$(QUANTUM_US)" --verbose $(V) \
+		--test-timeout $(TIMEOUT_MS) \
 		--args="$(ARGS)" --junit $(BUILD)/check/junit.xml
 
 # The README's promise, checked (tools/test-fresh.sh): a minimal Debian 12

@@ -18,18 +18,18 @@ OUTCOMES = [
     r"      \|   \S+test_outcomes\.c:\d+: check failed: go_ncpu\(\) > 1000\n"
     r"      replay: make check APP=tests/apps/harness BOARDS=virt SMP=2 SEED=0$",
     r"^SKIP  virt smp=2: cores\.is_skipped_with_fewer_than_64: needs more than 2 cores$",
-    r"^PASS  virt smp=2: fixture\.setup_runs_before_each_test$",
+    r"^PASS  virt smp=2: fixture\.setup_runs_before_each_test( \(\d+ ms\))?$",
     r"^FAIL  virt smp=2: fixture\.fails_require_ends_the_test: failed\n"
     r"      \|   \S+: check failed: 1 \+ 1 == 3 \(left 2, right 3\)\n"
     r"      \| teardown after fixture\.fails_require_ends_the_test\n      replay: ",
-    r"^PASS  virt smp=2: fixture\.teardown_ran_after_the_require$",
-    r"^PASS  virt smp=2: order\.f$",
+    r"^PASS  virt smp=2: fixture\.teardown_ran_after_the_require( \(\d+ ms\))?$",
+    r"^PASS  virt smp=2: order\.f( \(\d+ ms\))?$",
     r"^FAIL  virt smp=2: timeouts\.fails_a_hang_is_stopped: timed out\n(      \| .*\n)*"
     r"      \| \[  TIMEOUT \] timeouts\.fails_a_hang_is_stopped \(300 ms\)\n(      \| .*\n)*"
     r"      \|     1 main: waiting, chan receive, cpu \d\n(      \| .*\n)*"
     r"      \| panic: task \d+ \(test-watchdog\) on cpu \d: test timeouts\.fails_a_hang_is_stopped "
     r"timed out after 300 ms\n",
-    r"^PASS  virt smp=2: timeouts\.the_next_test_still_runs$",
+    r"^PASS  virt smp=2: timeouts\.the_next_test_still_runs( \(\d+ ms\))?$",
     r"^PASS  virt smp=2: crash\.panics_as_stated",
     r"^PASS  virt smp=2: crash\.exits_as_stated",
     r"^FAIL  virt smp=2: crash\.fails_does_not_end_as_stated: console does not match "

@@ -29,6 +29,7 @@ TAIL = 25
 # vCPUs take turns on one host thread: timing, and so a seed's schedule,
 # is a function of the instructions executed, whatever the host does.
 ICOUNT = ["-icount", "shift=0,align=off,sleep=off"]
+DEFAULT_TEST_MS = 600000  # lib/test/harness.c's default: Go's 10 minutes
 IMAGES = {"virt": "Image", "rpi3": "kernel8.img", "rpi4": "kernel8.img", "rpi5": "kernel_2712.img"}
 CASE = re.compile(r"^\[ +(RUN|OK|FAILED|SKIPPED|TIMEOUT) +\] (\S+)(?: \((\d+) ms\))?", re.M)
 
@@ -216,6 +217,7 @@ class Checker:
         o = self.o
         words = [f"make check APP={o.app}", f"BOARDS={board}", f"SMP={smp}", f"SEED={seed}"]
         for k, v in (("ICOUNT", o.icount), ("CHAOS", o.chaos), ("QUANTUM_US", o.quantum),
+                     ("TIMEOUT_MS", o.test_timeout if o.test_timeout != DEFAULT_TEST_MS else 0),
                      ("COUNT", o.count if o.count != 1 else 0), ("SHUFFLE", o.shuffle)):
             if v:
                 words.append(f"{k}={v}")
@@ -233,9 +235,10 @@ class Checker:
             return
         base = f"only={self.bits(tests)} count={o.count} seed={seed}" + \
             (" shuffle=1" if o.shuffle else "") + (" icount=1" if o.icount else "") + \
+            (f" timeout_ms={o.test_timeout}" if o.test_timeout != DEFAULT_TEST_MS else "") + \
             (f" {o.args}" if o.args else "")
-        # A hang: silent for twice the longest test's time (60 s unless stated), or o.quiet.
-        quiet = max(o.quiet, 2 * max(e["timeout"] or 60000 for e in tests) // 1000 + 60)
+        # A hang: silent for twice the longest test's time, or o.quiet.
+        quiet = max(o.quiet, 2 * max(e["timeout"] or o.test_timeout for e in tests) // 1000 + 60)
         start, total = 0, None
         while True:
             status, out, secs = self.boot(board, smp, f"{base} from={start}", quiet=quiet)
@@ -334,7 +337,9 @@ def options(argv):
     ap.add_argument("--benchtime", default="")
     ap.add_argument("--args", default="", help="more boot arguments")
     ap.add_argument("--verbose", type=int, default=0)
-    ap.add_argument("--timeout", type=int, default=1800, help="seconds a boot may take")
+    ap.add_argument("--test-timeout", type=int, default=DEFAULT_TEST_MS,
+                    help="ms a test may take unless it states its own (boot argument timeout_ms=)")
+    ap.add_argument("--timeout", type=int, default=4 * 3600, help="seconds a boot may take")
     ap.add_argument("--quiet", type=int, default=240, help="seconds without console output: a hang")
     ap.add_argument("--junit", default=os.path.join(ROOT, "build", "check", "junit.xml"))
     o = ap.parse_args(argv)

@@ -7,7 +7,7 @@
  *	for k := 0; k < n; k++ {
  *		select {
  *		case r := <-results: sum += r
- *		case <-time.After(time.Second): return false
+ *		case <-time.After(10 * time.Second): return false
  *		}
  *	}
  */
@@ -56,7 +56,7 @@ int pipeline_sum_squares(int n, int workers, struct pipeline_stats *st)
 	int ok = 1;
 	for (int k = 0; k < n && ok; k++) {
 		long r;
-		chan_t *timeout = go_after(1000000000ull);
+		chan_t *timeout = go_after(10000000000ull);
 		chan_case_t cases[2] = {
 			{.ch = p.results, .op = CHAN_RECV, .elem = &r},
 			{.ch = timeout, .op = CHAN_RECV},

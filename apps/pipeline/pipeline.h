@@ -7,6 +7,6 @@ struct pipeline_stats {
 };
 
 /* Squares 1..n in `workers` tasks fed by one more through an unbuffered
- * channel, and sums the results as they come; 0 if a result took over a
- * second (the select's timeout), else 1. */
+ * channel, and sums the results as they come; 0 if a result took over
+ * 10 s (the select's timeout), else 1. */
 int pipeline_sum_squares(int n, int workers, struct pipeline_stats *st);

@@ -25,7 +25,8 @@
  *
  * Tests run one after another in the first task (main's), so a test may
  * block, spawn tasks and wait for them. A test that does not end within its
- * timeout (default 60 s; .timeout_ms) ends the boot with a `panic:` line
+ * timeout (.timeout_ms; else make check TIMEOUT_MS=, else 10 minutes, as
+ * Go's) ends the boot with a `panic:` line
  * naming it and a list of the tasks; `make check` reports it and boots
  * again for the tests after it. CRASH tests run only alone, in their own
  * boot (crash=<name>), and pass if the system ends as stated.

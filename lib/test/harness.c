@@ -14,7 +14,7 @@
  *                   from it too (sched/sched.c)
  *   from=k          skip the first k tests of the order (a reboot after a
  *                   test that hung or crashed)
- *   timeout_ms=n    a test's time unless it states its own (60 s)
+ *   timeout_ms=n    a test's time unless it states its own (10 min, as Go's)
  *   crash=<name>    run that one CRASH case instead
  *   bench=1         run the benchmarks (selected by only=, else all)
  */
@@ -26,7 +26,7 @@
 #include <string.h>
 
 #define N_TESTS ((int)(__ktests_end - __ktests_start))
-#define DEFAULT_TIMEOUT_MS 60000
+#define DEFAULT_TIMEOUT_MS 600000	/* Go's go test -timeout: 10 minutes */
 
 static char only[512];	/* as long as a boot argument can be (kernel/cmdline.c) */
 
