@@ -115,6 +115,28 @@ def symbolize(text, elf):
     return "\n".join(out)
 
 
+def entries_of(out):
+    """What a list=1 boot printed: one dict per test, crash case, benchmark."""
+    rows = re.findall(r"^test: list (\d+) (\w+) (\S+) (\d+) (\d+) (\d+) (.*)$", out, re.M)
+    return [dict(i=int(i), kind=k, name=n, timeout=int(t), min_cpus=int(c), status=int(s),
+                 expect=e) for i, k, n, t, c, s, e in rows]
+
+
+def judge_crash(out, status, expect, want):
+    """What is wrong with a crash case's boot: its console must match
+    `expect`, its exit status be `want`, and a panic (status 2) come once."""
+    problems = []
+    if status is None:
+        return ["hung"]
+    if not re.search(expect, out, re.M):
+        problems.append(f"console does not match /{expect}/")
+    if status != want:
+        problems.append(f"exit status {status}, expected {want}")
+    elif want == 2 and len(re.findall(r"^(panic:|fatal error:)", out, re.M)) != 1:
+        problems.append("expected exactly one panic line")
+    return problems
+
+
 def tail(text, n=TAIL):
     return text.rstrip("\n").split("\n")[-n:]
 
@@ -207,11 +229,9 @@ class Checker:
 
     def entries(self, board):
         status, out, _ = self.boot(board, 1, "list=1", timeout=120)
-        rows = re.findall(r"^test: list (\d+) (\w+) (\S+) (\d+) (\d+) (\d+) (.*)$", out, re.M)
         if "test: list end" not in out:
             sys.exit(f"check: {board}: the image did not list its tests:\n" + "\n".join(tail(out)))
-        return [dict(i=int(i), kind=k, name=n, timeout=int(t), min_cpus=int(c), status=int(s),
-                     expect=e) for i, k, n, t, c, s, e in rows]
+        return entries_of(out)
 
     def replay(self, board, smp, seed, extra=""):
         o = self.o
@@ -272,11 +292,7 @@ class Checker:
         config = f"{board} smp={smp}" + (f" seed={seed}" if seed else "") + (" chaos" if self.o.chaos else "")
         status, out, secs = self.boot(board, smp, f"crash={e['name']} seed={seed}" +
                                       (" icount=1" if self.o.icount else ""))
-        problems = []
-        if not re.search(e["expect"], out, re.M):
-            problems.append(f"console does not match /{e['expect']}/")
-        if status != e["status"]:
-            problems.append(f"exit status {status}, expected {e['status']}")
+        problems = judge_crash(out, status, e["expect"], e["status"])
         name = f"crash.{e['name']}"
         if problems:
             self.r.case(config, name, "FAIL", secs, "; ".join(problems), "\n".join(tail(out)),

@@ -48,7 +48,7 @@ struct gm_test {
 	int min_cpus;		/* fewer cores online: the test is skipped */
 	const char *expect;	/* CRASH: a regular expression the console must match
 				 * (make check; NULL: a `panic:` line) */
-	int status;		/* CRASH: the exit status (0: 2, a panic's) */
+	int status;		/* CRASH: the exit status (2, a panic's, unless stated) */
 	void (*bench)(struct gm_bench *);
 };
 
@@ -57,18 +57,27 @@ enum { GM_TEST, GM_CRASH, GM_BENCH, GM_SETUP, GM_TEARDOWN };
 
 /* The harness lists each of these in the image's .ktests.<suite> sections,
  * in file order within a suite. */
-#define GM_REGISTER(sect, id, str, kind_, ...)                                          \
+#define GM_DESC(sect, id, str, kind_, ...)                                              \
 	static void id(void);                                                          \
 	static const struct gm_test id##_desc                                          \
 		__attribute__((used, section(".ktests." sect), aligned(8))) = {         \
-			.name = str, .fn = id, .kind = kind_, __VA_ARGS__};            \
+			.name = str, .fn = id, .kind = kind_, __VA_ARGS__};
+#define GM_REGISTER(sect, id, str, kind_, ...)                                          \
+	GM_DESC(sect, id, str, kind_, __VA_ARGS__)                                     \
 	static void id(void)
 
 #define TEST(suite, name, ...) \
 	GM_REGISTER(#suite, suite##_##name, #suite "." #name, GM_TEST, __VA_ARGS__)
 #define SETUP(suite) GM_REGISTER(#suite, suite##_setup_, #suite, GM_SETUP)
 #define TEARDOWN(suite) GM_REGISTER(#suite, suite##_teardown_, #suite, GM_TEARDOWN)
-#define CRASH(name, ...) GM_REGISTER("crash", crash_##name, #name, GM_CRASH, __VA_ARGS__)
+/* A CRASH's status is 2 (a panic's) unless it states one: the stated one
+ * overrides the default (a designated initializer given twice). */
+#define CRASH(name, ...)                                                               \
+	_Pragma("GCC diagnostic push")                                                 \
+	_Pragma("GCC diagnostic ignored \"-Woverride-init\"")                          \
+	GM_DESC("crash", crash_##name, #name, GM_CRASH, .status = 2, __VA_ARGS__)      \
+	_Pragma("GCC diagnostic pop")                                                  \
+	static void crash_##name(void)
 #define BENCH(id)                                                                      \
 	static void bench_##id(struct gm_bench *b);                                    \
 	static const struct gm_test bench_##id##_desc                                  \

@@ -42,7 +42,7 @@ static int list(void)
 	for (int i = 0; i < N_TESTS; i++) {
 		const struct gm_test *t = &__ktests_start[i];
 		printf("test: list %d %s %s %u %d %d", i, kind_name(t->kind), t->name,
-		       t->timeout_ms, t->min_cpus, t->status ? t->status : 2);
+		       t->timeout_ms, t->min_cpus, t->status);
 		printf(" %s\n", t->expect ? t->expect : "^panic:");
 	}
 	printf("test: list end\n");

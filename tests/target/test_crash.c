@@ -1,6 +1,7 @@
 /*
  * Cases that end the system on purpose; tests/run.py boots each one alone
- * (crash=<name>) and checks the panic line and the exit status.
+ * (crash=<name>) on the boards tests/cases.py names, and checks what it
+ * printed and its exit status against the case's .expect and .status.
  */
 #include "ktest.h"
 #include <assert.h>
@@ -12,26 +13,38 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+/* What each case must print (a regular expression in Python's syntax,
+ * matched by tools/check.py for make check and tests/run.py) and its exit
+ * status. The start of a panic's first line, up to its message: */
+#define PANIC_AT "^panic: (task \\d+ \\(.*\\) on )?cpu \\d+: "
+#define PANIC_MAIN "^panic: task 1 \\(main\\) on cpu \\d+: "
+
 static volatile uintptr_t zero;	/* defeats the compiler's NULL reasoning */
 
-CRASH(null_deref)
+CRASH(null_deref, .status = 2,
+      .expect = PANIC_AT "data abort at 0x8 \\(translation fault, level "
+		  "\\d, read\\)")
 {
 	volatile int *p = (volatile int *)(zero + 8);
 	(void)*p;
 }
 
-CRASH(undefined_instruction)
+CRASH(undefined_instruction, .status = 2,
+      .expect = PANIC_AT "undefined instruction at pc 0x")
 {
 	__asm__ volatile(".inst 0x00000000"); /* permanently undefined (UDF #0) */
 }
 
-CRASH(write_to_text)
+CRASH(write_to_text, .status = 2,
+      .expect = PANIC_AT "data abort at 0x\\w+ \\(permission fault, "
+		  "level 3, write\\)")
 {
 	extern char __text_start[];
 	*(volatile char *)(__text_start + zero + 0x100) = 0;
 }
 
-CRASH(execute_data)
+CRASH(execute_data, .status = 2,
+      .expect = PANIC_AT "instruction abort at 0x\\w+ \\(permission fault")
 {
 	static uint32_t code[2] = {0xd65f03c0 /* ret */};
 	((void (*)(void))(uintptr_t)code)();
@@ -44,7 +57,9 @@ static int depth(int n)
 	return n ? depth(n - 1) + pad[0] : 0;
 }
 
-CRASH(stack_overflow)
+CRASH(stack_overflow, .status = 2,
+      .expect = "^panic: stack overflow in task 1 \\(main\\) on cpu \\d+ "
+		  "\\(data abort at 0x")
 {
 	depth(1 << 20);
 }
@@ -57,12 +72,16 @@ static int __attribute__((noinline)) huge_frame(int i)
 	return big[i + 1];
 }
 
-CRASH(huge_frame)
+CRASH(huge_frame, .status = 2,
+      .expect = "^panic: stack overflow in task 1 \\(main\\) on cpu \\d+ "
+		  "\\(data abort at 0x")
 {
 	huge_frame((int)zero);
 }
 
-CRASH(explicit_panic)
+CRASH(explicit_panic, .status = 2,
+      .expect = PANIC_AT "test panic 42$(?s:.*)^  other cores stopped: 3 "
+		  "of 3$")
 {
 	panic("test panic %d", 42);
 }
@@ -83,7 +102,11 @@ static void spin_masked(void *arg)
 		;
 }
 
-CRASH(panic_with_a_core_masked)
+CRASH(panic_with_a_core_masked, .status = 2,
+      .expect = PANIC_AT "test panic, cpu (?P<cpu>\\d) masked$(?s:.*)^  "
+		  "other cores stopped: 2 of 3\\n  cpu (?P=cpu) did not answer "
+		  "within 10 s \\(interrupts masked, or hung\\): it may still be "
+		  "running$")
 {
 	go_pin();
 	go_attr_t a = {.name = "masked", .cpu = (go_cpu() + 1) % go_ncpu()};
@@ -93,12 +116,14 @@ CRASH(panic_with_a_core_masked)
 	panic("test panic, cpu %d masked", a.cpu);
 }
 
-CRASH(failed_assert)
+CRASH(failed_assert, .status = 2,
+      .expect = PANIC_AT "assertion failed: zero == 1")
 {
 	assert(zero == 1);
 }
 
-CRASH(exit3)
+CRASH(exit3, .status = 3,
+      .expect = "test: crash case exit3$")
 {
 	exit(3);
 }
@@ -111,7 +136,9 @@ static void null_on_core(void *arg)
 }
 
 /* A fault on a secondary core: the panic names that core, the others stop. */
-CRASH(secondary_null_deref)
+CRASH(secondary_null_deref, .status = 2,
+      .expect = "^panic: task \\d+ \\(faulty\\) on cpu \\d+: data abort "
+		  "at 0x0 (?s:.*)^  other cores stopped: 3 of 3$")
 {
 	if (go_ncpu() < 2)
 		panic("needs two cores");
@@ -128,7 +155,11 @@ static void block_forever(void *arg)
 }
 
 /* Everyone blocked: Go's deadlock report and status 2. */
-CRASH(deadlock)
+CRASH(deadlock, .status = 2,
+      .expect = "^fatal error: all goroutines are asleep - "
+		  "deadlock!\\n\\n(?s:.*)^goroutine 1 \\[sync.WaitGroup.Wait\\]: "
+		  "\"main\"$(?s:.*)^goroutine \\d+ \\[sync.WaitGroup.Wait\\]: "
+		  "\"blocked\"$")
 {
 	static waitgroup_t never;
 	wg_add(&never, 1);
@@ -137,26 +168,31 @@ CRASH(deadlock)
 	wg_wait(&never);
 }
 
-CRASH(go_nil_function)
+CRASH(go_nil_function, .status = 2,
+      .expect = PANIC_MAIN "go: nil function$")
 {
 	go(0, 0);
 }
 
 static void nothing(void *arg) { (void)arg; }
 
-CRASH(huge_stack_size)
+CRASH(huge_stack_size, .status = 2,
+      .expect = PANIC_MAIN "go: stack_size 18446744073709551615 is over "
+		  "the 1024 MiB a task may have$")
 {
 	go_attr_t a = {.stack_size = (size_t)-1, .cpu = -1};
 	go_with(&a, nothing, 0);
 }
 
-CRASH(negative_waitgroup)
+CRASH(negative_waitgroup, .status = 2,
+      .expect = PANIC_MAIN "sync: negative WaitGroup counter")
 {
 	waitgroup_t wg = {0};
 	wg_done(&wg);
 }
 
-CRASH(unpin_without_pin)
+CRASH(unpin_without_pin, .status = 2,
+      .expect = PANIC_MAIN "go_unpin: task 1 \\(main\\) is not pinned$")
 {
 	go_unpin();
 }
@@ -167,7 +203,8 @@ static void wait_on(void *arg)
 	wg_wait(arg);
 }
 
-CRASH(go_enomem)
+CRASH(go_enomem, .status = 0,
+      .expect = "^go returned -12 after \\d+ tasks with 32 MiB stacks$")
 {
 	static waitgroup_t hold;
 	wg_add(&hold, 1);
@@ -182,7 +219,8 @@ CRASH(go_enomem)
 
 /* --- channel and sync misuse (Go's runtime panics) --- */
 
-CRASH(send_on_closed_channel)
+CRASH(send_on_closed_channel, .status = 2,
+      .expect = PANIC_MAIN "send on closed channel$")
 {
 	chan_t *c = chan_make(sizeof(int), 1);
 	chan_close(c);
@@ -197,7 +235,9 @@ static void send_forever(void *arg)
 }
 
 /* A sender blocked when the channel closes panics too, in its own name. */
-CRASH(blocked_sender_sees_close)
+CRASH(blocked_sender_sees_close, .status = 2,
+      .expect = "^panic: task \\d+ \\(sender\\) on cpu \\d+: send on "
+		  "closed channel$")
 {
 	chan_t *c = chan_make(sizeof(int), 0);
 	go_pin();
@@ -208,19 +248,22 @@ CRASH(blocked_sender_sees_close)
 	go_sleep(KTEST_HANG_MS * 1000000ull); /* the sender, readied on our core, panics */
 }
 
-CRASH(close_of_closed_channel)
+CRASH(close_of_closed_channel, .status = 2,
+      .expect = PANIC_MAIN "close of closed channel$")
 {
 	chan_t *c = chan_make(0, 0);
 	chan_close(c);
 	chan_close(c);
 }
 
-CRASH(close_of_nil_channel)
+CRASH(close_of_nil_channel, .status = 2,
+      .expect = PANIC_MAIN "close of nil channel$")
 {
 	chan_close(NULL);
 }
 
-CRASH(unlock_of_unlocked_mutex)
+CRASH(unlock_of_unlocked_mutex, .status = 2,
+      .expect = PANIC_MAIN "sync: unlock of unlocked mutex")
 {
 	mutex_t m = {0};
 	mutex_lock(&m);
@@ -230,31 +273,39 @@ CRASH(unlock_of_unlocked_mutex)
 
 /* Lock rules: tests/run.py boots these on a LOCKDEBUG=1 kernel only
  * (kernel/spinlock.h); elsewhere the rules are not checked. */
-CRASH(spinlock_released_unheld)
+CRASH(spinlock_released_unheld, .status = 2,
+      .expect = PANIC_MAIN "lock rule broken: spinlock 0x\\w+ released "
+		  "by a core that does not hold it \\(it is free\\)$")
 {
 	static spinlock_t l;
 	spin_unlock(&l);
 }
 
-CRASH(spinlock_taken_twice)
+CRASH(spinlock_taken_twice, .status = 2,
+      .expect = PANIC_MAIN "lock rule broken: spinlock 0x\\w+ taken "
+		  "again by the core holding it$")
 {
 	static spinlock_t l;
 	spin_lock(&l);
 	spin_lock(&l);
 }
 
-CRASH(lock_not_held_where_required)
+CRASH(lock_not_held_where_required, .status = 2,
+      .expect = PANIC_MAIN "lock rule broken: &sched.lock is not held by "
+		  "this core \\(\\S*sched/sched.h:\\d+\\)$")
 {
 	globrunq_pop(); /* sched.lock held, says its comment */
 }
 
-CRASH(runlock_of_unlocked_rwmutex)
+CRASH(runlock_of_unlocked_rwmutex, .status = 2,
+      .expect = PANIC_MAIN "sync: RUnlock of unlocked RWMutex")
 {
 	rwmutex_t rw = {0};
 	rw_runlock(&rw);
 }
 
-CRASH(select_bad_op)
+CRASH(select_bad_op, .status = 2,
+      .expect = PANIC_MAIN "chan_select: case 0 has op 3")
 {
 	chan_case_t c = {.ch = 0, .op = 3};
 	chan_select(&c, 1, false);
@@ -285,7 +336,14 @@ static void dl_spawn(const char *name, void (*fn)(void *))
 	go_sleep(2000000); /* let it block (the report is in id order anyway) */
 }
 
-CRASH(deadlock_reasons)
+CRASH(deadlock_reasons, .status = 2,
+      .expect = "^fatal error: all goroutines are asleep - "
+		  "deadlock!\\n\\n^goroutine 1 \\[sync.WaitGroup.Wait\\]: "
+		  "\"main\"\\n^goroutine \\d+ \\[chan send\\]: \"send\"\\n^goroutine "
+		  "\\d+ \\[chan receive \\(nil chan\\)\\]: \"nil\"\\n^goroutine \\d+ "
+		  "\\[select\\]: \"select\"\\n^goroutine \\d+ \\[select \\(no "
+		  "cases\\)\\]: \"nocases\"\\n^goroutine \\d+ \\[sync.Mutex.Lock\\]: "
+		  "\"lock\"\\n^goroutine \\d+ \\[chan receive\\]: \"recv\"$")
 {
 	static waitgroup_t never;
 	dl_chan = chan_make(sizeof(int), 1); /* dl_send's first send is buffered */
@@ -308,7 +366,9 @@ static void recurse_forever(void *arg)
 	depth(1 << 20);
 }
 
-CRASH(small_stack_overflow)
+CRASH(small_stack_overflow, .status = 2,
+      .expect = "^panic: stack overflow in task \\d+ \\(small\\) on cpu "
+		  "\\d+ \\(data abort at 0x")
 {
 	static waitgroup_t never;
 	wg_add(&never, 1);
@@ -318,35 +378,46 @@ CRASH(small_stack_overflow)
 }
 
 /* Device interrupts (sched/netpoll.c): misuse is named. */
-CRASH(irq_not_a_device_line)
+CRASH(irq_not_a_device_line, .status = 2,
+      .expect = PANIC_MAIN "irq_notify: interrupt 5 is not a device line "
+		  "of the (gicv2|bcm2836-local) controller \\(32-\\d+\\)$")
 {
 	irq_notify(5, chan_make(0, 1), IRQ_LEVEL);
 }
 
-CRASH(irq_claimed_twice)
+CRASH(irq_claimed_twice, .status = 2,
+      .expect = PANIC_MAIN "irq_notify: interrupt 40 is already claimed "
+		  "\\(irq_release it first\\)$")
 {
 	irq_notify(40, chan_make(0, 1), IRQ_LEVEL);
 	irq_notify(40, chan_make(0, 1), IRQ_LEVEL);
 }
 
-CRASH(irq_unbuffered_channel)
+CRASH(irq_unbuffered_channel, .status = 2,
+      .expect = PANIC_MAIN "irq_notify: interrupt 40: the channel must "
+		  "be buffered")
 {
 	irq_notify(40, chan_make(sizeof(uint32_t), 0), IRQ_LEVEL);
 }
 
-CRASH(irq_rearm_unclaimed)
+CRASH(irq_rearm_unclaimed, .status = 2,
+      .expect = PANIC_MAIN "irq_rearm: interrupt 40 is not claimed by "
+		  "irq_notify$")
 {
 	irq_rearm(40);
 }
 
-CRASH(chan_free_while_notified)
+CRASH(chan_free_while_notified, .status = 2,
+      .expect = PANIC_MAIN "chan_free: interrupts still notify channel "
+		  "0x\\w+ \\(irq_release them first\\)$")
 {
 	chan_t *c = chan_make(0, 1);
 	irq_notify(40, c, IRQ_LEVEL);
 	chan_free(c);
 }
 
-CRASH(gpio_pin_out_of_range)
+CRASH(gpio_pin_out_of_range, .status = 2,
+      .expect = PANIC_MAIN "gpio_watch: pin 9: the pl061 has pins 0-7$")
 {
 	gpio_watch(9, GPIO_RISING, chan_make(sizeof(uint32_t), 1));
 }
