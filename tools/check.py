@@ -243,6 +243,8 @@ class Checker:
                 words.append(f"{k}={v}")
         if o.run:
             words.append(f"RUN={shlex.quote(o.run)}")
+        if not o.icount:  # the host's timing decides the interleaving
+            extra += "  (add ICOUNT=1 to replay the interleaving too, not only the seed)"
         return " ".join(words) + extra
 
     def bits(self, chosen):
