@@ -40,6 +40,15 @@ void go_park_unlock(spinlock_t *lock, const char *reason);
 /* Go's goready: makes a parked task runnable, on the caller's runnext. */
 void go_ready(struct g *g);
 
+/* CHAOS=1 kernels: one time in four, the caller yields here (a preemption
+ * at a point where programs' races hide: kernel/chaos.h); sched/park.c.
+ * Nothing in other kernels, nor in the host tests. */
+#ifdef CHAOS
+void chaos_yield_point(void);
+#else
+static inline void chaos_yield_point(void) {}
+#endif
+
 #ifndef HOST_TEST
 #include <sched/sched.h>
 #endif

@@ -292,15 +292,6 @@ static inline uint64_t slice_ticks(void)
 	return quantum_ticks;
 #endif
 }
-
-/* CHAOS=1 kernels: one time in four, the caller yields here (a preemption
- * at a point where programs' races hide: kernel/chaos.h). Nothing in other
- * kernels. */
-#ifdef CHAOS
-void chaos_yield_point(void);
-#else
-static inline void chaos_yield_point(void) {}
-#endif
 extern const char fpsave_mode[];	/* "eager" or "lazy" (FPSAVE=) */
 void preempt_init(void);	/* the quantum, from QUANTUM_US or quantum= */
 long preempt_set_quantum_us(long us);	/* 0: no preemption (new slices on) */

@@ -16,7 +16,8 @@ JUNIT = os.path.join(ROOT, "build", "check", "junit.xml")
 OUTCOMES = [
     r"^FAIL  virt smp=2: checks\.fails_require_in_a_helper: failed\n"
     r"      \|   \S+test_outcomes\.c:\d+: check failed: go_ncpu\(\) > 1000\n"
-    r"      replay: make check APP=tests/apps/harness BOARDS=virt SMP=2 SEED=0  \(add ICOUNT=1 to replay the interleaving too, not only the seed\)$",
+    r"      replay: make check APP=tests/apps/harness BOARDS=virt SMP=2 SEED=0  "
+    r"\(add ICOUNT=1 to replay the interleaving too, not only the seed\)$",
     r"^SKIP  virt smp=2: cores\.is_skipped_with_fewer_than_64: needs more than 2 cores$",
     r"^PASS  virt smp=2: fixture\.setup_runs_before_each_test( \(\d+ ms\))?$",
     r"^FAIL  virt smp=2: fixture\.fails_require_ends_the_test: failed\n"
