@@ -43,12 +43,12 @@ $(error QUANTUM_US=$(QUANTUM_US): a number of microseconds, 0 for no preemption)
 endif
 endif
 # make check takes lists (SMP="1 4", BOARDS="virt rpi4"); every other goal one.
-ifneq ($(filter-out 1,$(words $(SMP))),)
+ifneq ($(filter-out 0 1,$(words $(SMP))),)
 ifeq ($(filter check,$(MAKECMDGOALS)),)
 $(error SMP=$(SMP): one number of cores (only make check takes a list))
 endif
 endif
-$(foreach s,$(SMP),$(if $(shell [ "$(s)" -ge 1 ] 2>/dev/null && echo ok),,$(error SMP=$(SMP): a number of cores, 1 or more)))
+$(foreach s,$(or $(strip $(SMP)),none),$(if $(shell [ "$(s)" -ge 1 ] 2>/dev/null && echo ok),,$(error SMP=$(SMP): a number of cores, 1 or more)))
 # CHAOS=1: seeded disturbances that shake out races (kernel/chaos.h).
 CHAOS ?= 0
 ifeq ($(filter 0 1,$(CHAOS)),)
@@ -367,6 +367,7 @@ SEED ?=
 BENCH ?=
 TIMEOUT_MS ?= 600000
 ifneq ($(filter check,$(MAKECMDGOALS)),)
+$(if $(strip $(BOARDS)),,$(error BOARDS=: one board or more (virt, rpi3, rpi4)))
 $(if $(shell [ "$(TIMEOUT_MS)" -ge 1 ] 2>/dev/null && echo ok),,$(error TIMEOUT_MS=$(TIMEOUT_MS): a test's time in milliseconds, unless it states its own))
 $(if $(wildcard $(APP_DIR)/tests/*.c),,$(error APP=$(APP): no tests: make check builds $(APP)/tests/*.c (TEST()s, include/gometal/test.h)))
 $(foreach b,$(BOARDS),$(if $(wildcard boards/$(b)/board.mk),,$(error BOARDS=$(BOARDS): no board $(b) (virt, rpi3, rpi4))))
@@ -377,8 +378,9 @@ $(if $(filter 0 1,$(ICOUNT)),,$(error ICOUNT=$(ICOUNT): 1 runs QEMU with -icount
 $(if $(SEED),$(if $(shell echo '$(SEED)' | grep -Eqx '[0-9]+(-[0-9]+)?' && echo ok),,$(error SEED=$(SEED): a number, or a range a-b of seeds to sweep)))
 endif
 .PHONY: check
-check: export GM_RUN := $(RUN)
-check: export GM_BENCH := $(BENCH)
+# (RUN and BENCH are regular expressions: $(value) keeps a `$` in them.)
+check: export GM_RUN := $(value RUN)
+check: export GM_BENCH := $(value BENCH)
 check: | deps
 	$(Q)$(foreach b,$(BOARDS),$(MAKE) --no-print-directory BOARD=$(b) APP=$(APP) CHECK=1 SMP=1 image &&) true
 	$(Q)python3 tools/check.py --build $(BUILD) --app $(APP) --name $(APP_NAME)-check \

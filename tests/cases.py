@@ -117,6 +117,7 @@ BAD_INPUT = [
     (["DTB=linux"], r"DTB=linux: BOARD=virt has no Linux device tree"),
     (["CHAOS=2"], r"CHAOS=2: 1 adds seeded disturbances, 0 does not"),
     (["SMP=1 4"], r"SMP=1 4: one number of cores \(only make check takes a list\)"),
+    (["SMP="], r"SMP=: a number of cores, 1 or more"),
     # make check's own (a first word "check": that goal instead of run)
     (["check", "APP=apps/hello"], r"APP=apps/hello: no tests: make check builds apps/hello/tests/\*\.c"),
     (["check", "APP=apps/pipeline", "BOARDS=rpi5"], r"BOARDS=rpi5: no emulator models rpi5"),
@@ -126,6 +127,7 @@ BAD_INPUT = [
     (["check", "APP=apps/pipeline", "SHUFFLE=yes"], r"SHUFFLE=yes: 1 runs the tests in an order"),
     (["check", "APP=apps/pipeline", "ICOUNT=2"], r"ICOUNT=2: 1 runs QEMU with -icount"),
     (["check", "APP=apps/pipeline", "SMP=1 9"], r"SMP=9: BOARD=virt runs at most 8 cores"),
+    (["check", "APP=apps/pipeline", "BOARDS="], r"BOARDS=: one board or more"),
 ]
 
 

@@ -40,8 +40,13 @@ OUTCOMES = [
 FAILS = ["checks.fails_eq_shows_both_values: failed", "checks.fails_str_eq_shows_both_strings: failed"]
 
 
+# make check as a user runs it: nothing of the outer make (make test V=1,
+# BOARD=...) leaks in through the environment.
+ENV = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKEOVERRIDES", "MAKELEVEL", "MFLAGS")}
+
+
 def make_check(run, args, timeout=900):
-    return run(["make", "-s", "--no-print-directory", "check"] + args, timeout=timeout)
+    return run(["make", "-s", "--no-print-directory", "check"] + args, timeout=timeout, env=ENV)
 
 
 def check_outcomes(t, run, name):

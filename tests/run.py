@@ -32,8 +32,8 @@ import check as checker  # noqa: E402
 from check import parse, qemu_base, symbolize  # noqa: E402
 
 
-def run(cmd, cwd=ROOT, until=None, linger=0, timeout=TIMEOUT):
-    return checker.run(cmd, cwd, until, linger, timeout)
+def run(cmd, cwd=ROOT, until=None, linger=0, timeout=TIMEOUT, env=None):
+    return checker.run(cmd, cwd, until, linger, timeout, env=env)
 
 
 class Tally:

@@ -17,6 +17,7 @@ import os
 import random
 import re
 import shlex
+import signal
 import subprocess
 import sys
 import threading
@@ -29,20 +30,26 @@ TAIL = 25
 # vCPUs take turns on one host thread: timing, and so a seed's schedule,
 # is a function of the instructions executed, whatever the host does.
 ICOUNT = ["-icount", "shift=0,align=off,sleep=off"]
+CMDLINE_MAX = 512  # kernel/cmdline.c, with its terminating NUL
 DEFAULT_TEST_MS = 600000  # lib/test/harness.c's default: Go's 10 minutes
 IMAGES = {"virt": "Image", "rpi3": "kernel8.img", "rpi4": "kernel8.img", "rpi5": "kernel_2712.img"}
-CASE = re.compile(r"^\[ +(RUN|OK|FAILED|SKIPPED|TIMEOUT) +\] (\S+)(?: \((\d+) ms\))?", re.M)
+# A marker starts a line, except a result's: a test may leave its last
+# line without a newline ("...[       OK ] suite.name (3 ms)").
+CASE = re.compile(r"(?:^|(?<=[^\n])(?=\[ +(?:OK|FAILED) ))\[ +(RUN|OK|FAILED|SKIPPED|TIMEOUT) +\] "
+                  r"(\S+)(?: \((?:(\d+) ms|[^)\n]*)\))?$", re.M)
 
 
-def run(cmd, cwd=ROOT, until=None, linger=0, timeout=300, quiet=None):
+def run(cmd, cwd=ROOT, until=None, linger=0, timeout=300, quiet=None, env=None):
     """Runs cmd, collecting its output. Returns (exit status, text, seconds);
     the status is None on a timeout (or when nothing was printed for `quiet`
     seconds), or "stopped" once `until` (a regex) has appeared in the output
     (and `linger` seconds more have passed), for systems that halt without
     exiting."""
     start = time.monotonic()
+    # Its own process group: a timeout kills everything it started (a make
+    # and its QEMU), not only the first process, and nobody keeps the pipe.
     p = subprocess.Popen(cmd, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                         stderr=subprocess.STDOUT)
+                         stderr=subprocess.STDOUT, start_new_session=True, env=env)
     chunks = []
     reader = threading.Thread(target=lambda: chunks.extend(iter(lambda: p.stdout.read1(4096), b"")))
     reader.start()
@@ -65,21 +72,29 @@ def run(cmd, cwd=ROOT, until=None, linger=0, timeout=300, quiet=None):
                 break
         time.sleep(0.05)
     if p.poll() is None:
-        p.kill()
+        os.killpg(p.pid, signal.SIGKILL)
     p.wait()
+    try:
+        os.killpg(p.pid, signal.SIGKILL)  # what it left behind, if anything
+    except ProcessLookupError:
+        pass
     reader.join()
     text = b"".join(chunks).decode("utf-8", "replace").replace("\r\n", "\n")
     return status, text, time.monotonic() - start
 
 
-def parse(out):
+def parse(out, names=None):
     """A harness boot's console: {"cases": [(name, result, ms, block)],
     "summary": (passed, failed) or None, "started": RUN lines seen,
     "unfinished": the test that was running when the boot ended, or None}.
-    result: "OK", "FAILED", "SKIPPED"; block: what the test printed."""
+    result: "OK", "FAILED", "SKIPPED"; block: what the test printed.
+    names: the image's tests, if known: a marker naming anything else is
+    a test's own output."""
     cases, started, current, begin = [], 0, None, 0
     for m in CASE.finditer(out):
         kind, name = m.group(1).strip(), m.group(2)
+        if names is not None and name not in names:
+            continue
         if kind == "RUN":
             started += 1
             current, begin = name, m.end()
@@ -149,6 +164,11 @@ def qemu_base(board, smp, make_vars=()):
     return r.stdout.strip().split()
 
 
+def xml_safe(text):
+    """Console text without the control characters XML 1.0 forbids."""
+    return re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", "?", text)
+
+
 class Report:
     """Console lines, the tally, and the JUnit XML (one <testsuite> per
     configuration: board, cores, seed)."""
@@ -176,8 +196,8 @@ class Report:
         else:
             self.failed += 1
             tag = "failure" if result == "FAIL" else "error"
-            el = ET.SubElement(tc, tag, message=why)
-            el.text = output + (f"\nreplay: {replay}" if replay else "")
+            el = ET.SubElement(tc, tag, message=xml_safe(why))
+            el.text = xml_safe(output + (f"\nreplay: {replay}" if replay else ""))
             print(f"FAIL  {config}: {name}: {why}", flush=True)
             for line in output.split("\n") if output else []:
                 print("      | " + line)
@@ -221,8 +241,13 @@ class Checker:
 
     def boot(self, board, smp, args, timeout=None, quiet=None):
         img = os.path.join(self.o.build, board + self.o.variant, self.o.name, IMAGES[board])
+        line = f"maxcpus={smp} {args}".strip()
+        if len(line) >= CMDLINE_MAX:
+            sys.exit(f"check: the boot arguments would be {len(line)} bytes, over the kernel's "
+                     f"{CMDLINE_MAX - 1} (kernel/cmdline.c): select fewer tests with RUN=, or "
+                     f"shorten ARGS")
         cmd = qemu_base(board, smp, self.o.make_var) + [
-            "-kernel", img, "-append", f"maxcpus={smp} {args}".strip(),
+            "-kernel", img, "-append", line,
             "-nic", "none", "-display", "none", "-monitor", "none", "-serial", "stdio",
             "-semihosting-config", "enable=on,target=native"] + (ICOUNT if self.o.icount else [])
         return run(cmd, timeout=timeout or self.o.timeout, quiet=quiet or self.o.quiet)
@@ -241,8 +266,11 @@ class Checker:
                      ("COUNT", o.count if o.count != 1 else 0), ("SHUFFLE", o.shuffle)):
             if v:
                 words.append(f"{k}={v}")
+        words += o.make_var
         if o.run:
             words.append(f"RUN={shlex.quote(o.run)}")
+        if o.args:
+            words.append(f"ARGS={shlex.quote(o.args)}")
         if not o.icount:  # the host's timing decides the interleaving
             extra += "  (add ICOUNT=1 to replay the interleaving too, not only the seed)"
         return " ".join(words) + extra
@@ -255,20 +283,23 @@ class Checker:
         config = f"{board} smp={smp}" + (f" seed={seed}" if seed else "") + (" chaos" if o.chaos else "")
         if not tests:
             return
-        base = f"only={self.bits(tests)} count={o.count} seed={seed}" + \
+        base = f"count={o.count} seed={seed}" + \
             (" shuffle=1" if o.shuffle else "") + (" icount=1" if o.icount else "") + \
             (f" timeout_ms={o.test_timeout}" if o.test_timeout != DEFAULT_TEST_MS else "") + \
             (f" {o.args}" if o.args else "")
         # A hang: silent for twice the longest test's time, or o.quiet.
+        # (Under -icount the guest's clock may run several times slower than the host's.)
         quiet = max(o.quiet, 2 * max(e["timeout"] or o.test_timeout for e in tests) // 1000 + 60)
+        quiet *= 4 if o.icount else 1
         start, total = 0, None
         while True:
-            status, out, secs = self.boot(board, smp, f"{base} from={start}", quiet=quiet)
+            status, out, secs = self.boot(board, smp, f"from={start} only={self.bits(tests)} {base}",
+                                          quiet=quiet)
             if o.verbose:
                 print("\n".join("      " + line for line in out.rstrip("\n").split("\n")), flush=True)
             n = re.search(r"^test: (\d+) to run", out, re.M)
             total = int(n.group(1)) if n else total
-            p = parse(out)
+            p = parse(out, {e["name"] for e in tests})
             for name, result, ms, block in p["cases"]:
                 if result == "OK":
                     self.r.case(config, name, "PASS", ms / 1000)
@@ -278,6 +309,13 @@ class Checker:
                     self.r.case(config, name, "FAIL", ms / 1000, "failed", block,
                                 self.replay(board, smp, seed))
             if p["summary"] and status in (0, 1):
+                got = (sum(r == "OK" for _, r, _, _ in p["cases"]),
+                       sum(r == "FAILED" for _, r, _, _ in p["cases"]))
+                if got != p["summary"] or (status == 1) != (p["summary"][1] > 0):
+                    self.r.case(config, "(summary)", "ERROR", secs,
+                                f"the harness counted {p['summary']} (passed, failed), the console "
+                                f"shows {got}, exit status {status}", "\n".join(tail(out)),
+                                self.replay(board, smp, seed))
                 return
             # The boot ended inside a test (or before any): report it, go on after it.
             why = ("timed out" if p["timed_out"] else
@@ -293,7 +331,8 @@ class Checker:
     def run_crash(self, board, smp, seed, e):
         config = f"{board} smp={smp}" + (f" seed={seed}" if seed else "") + (" chaos" if self.o.chaos else "")
         status, out, secs = self.boot(board, smp, f"crash={e['name']} seed={seed}" +
-                                      (" icount=1" if self.o.icount else ""))
+                                      (" icount=1" if self.o.icount else "") +
+                                      (f" {self.o.args}" if self.o.args else ""))
         problems = judge_crash(out, status, e["expect"], e["status"])
         name = f"crash.{e['name']}"
         if problems:
@@ -308,7 +347,8 @@ class Checker:
             return
         status, out, _ = self.boot(board, smp, f"bench=1 only={self.bits(chosen)}" +
                                    (" icount=1" if self.o.icount else "") +
-                                   (f" benchtime_ms={self.o.benchtime}" if self.o.benchtime else ""))
+                                   (f" benchtime_ms={self.o.benchtime}" if self.o.benchtime else "") +
+                                   (f" {self.o.args}" if self.o.args else ""))
         for line in re.findall(r"^BENCH .*$", out, re.M):
             print(f"{board} smp={smp}: {line[6:]}", flush=True)
         if status != 0 or "test: benchmarks done" not in out:
@@ -320,7 +360,7 @@ class Checker:
         for board in o.boards:
             entries = self.entries(board)
             tests = [e for e in entries if e["kind"] == "test" and self.sel.search(e["name"])]
-            crashes = [e for e in entries if e["kind"] == "crash" and self.sel.search(e["name"])]
+            crashes = [e for e in entries if e["kind"] == "crash" and self.sel.search("crash." + e["name"])]
             for smp in o.smp:
                 if o.bench:
                     self.run_bench(board, smp, entries)

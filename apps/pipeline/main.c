@@ -7,8 +7,7 @@
 int main(void)
 {
 	struct pipeline_stats st;
-	if (!pipeline_sum_squares(100, 8, &st))
-		panic("no result for 10 s");
+	pipeline_sum_squares(100, 8, &st);
 	printf("sum of squares 1..100 = %ld (want 338350)\n", st.sum);
 	return st.sum == 338350 ? 0 : 1;
 }

@@ -7,7 +7,7 @@
  *	for k := 0; k < n; k++ {
  *		select {
  *		case r := <-results: sum += r
- *		case <-time.After(10 * time.Second): return false
+ *		case <-time.After(10 * time.Second): panic("stuck")
  *		}
  *	}
  */
@@ -43,7 +43,7 @@ static void feeder(void *arg)
 	wg_done(&p->wg);
 }
 
-int pipeline_sum_squares(int n, int workers, struct pipeline_stats *st)
+long pipeline_sum_squares(int n, int workers, struct pipeline_stats *st)
 {
 	struct pool p = {chan_make(sizeof(int), 0), chan_make(sizeof(long), 16), n, {0}, st};
 	if (!p.jobs || !p.results)
@@ -53,8 +53,7 @@ int pipeline_sum_squares(int n, int workers, struct pipeline_stats *st)
 	for (int w = 0; w < workers; w++)
 		go(worker, &p);
 	go(feeder, &p);
-	int ok = 1;
-	for (int k = 0; k < n && ok; k++) {
+	for (int k = 0; k < n; k++) {
 		long r;
 		chan_t *timeout = go_after(10000000000ull);
 		chan_case_t cases[2] = {
@@ -62,15 +61,12 @@ int pipeline_sum_squares(int n, int workers, struct pipeline_stats *st)
 			{.ch = timeout, .op = CHAN_RECV},
 		};
 		if (chan_select(cases, 2, true) == 1)
-			ok = 0;
-		else
-			st->sum += r;
+			panic("pipeline: no result for 10 s");
 		chan_free(timeout);
+		st->sum += r;
 	}
-	if (ok) {
-		wg_wait(&p.wg);
-		chan_free(p.jobs);
-		chan_free(p.results);
-	}
-	return ok;
+	wg_wait(&p.wg);	/* the pool lives on this stack: nobody may touch it after */
+	chan_free(p.jobs);
+	chan_free(p.results);
+	return st->sum;
 }

@@ -7,6 +7,7 @@ struct pipeline_stats {
 };
 
 /* Squares 1..n in `workers` tasks fed by one more through an unbuffered
- * channel, and sums the results as they come; 0 if a result took over
- * 10 s (the select's timeout), else 1. */
-int pipeline_sum_squares(int n, int workers, struct pipeline_stats *st);
+ * channel, and returns the sum of the results (also in st->sum). A result
+ * that takes over 10 s (the select's timeout) panics: the workers would
+ * still be using the pool. */
+long pipeline_sum_squares(int n, int workers, struct pipeline_stats *st);

@@ -100,16 +100,37 @@ uint64_t test_seed(void);
 /* A number from a generator seeded by test_seed() and the test's name. */
 uint32_t test_rand(void);
 
-#define GM_FAIL_CMP(a, op, b, sa, sb)                                                   \
-	test_fail(__FILE__, __LINE__, "%s %s %s (left %lld, right %lld)", sa, #op, sb, \
-		  (long long)(a), (long long)(b))
+/*
+ * Comparisons compare values in the widest of their kinds: floating point
+ * if either is (as double), unsigned if either is an unsigned long (long)
+ * or a pointer, else signed (long long); so CHECK_LT(0.1, 0.2) and
+ * CHECK_LT(x, UINT64_MAX) hold, and CHECK_EQ(len, 3) mixes sizes freely.
+ * On failure both expressions and both values are shown, each as its kind.
+ * (GCC's __builtin_classify_type: 5 a pointer, 8 a floating type.)
+ */
+#define GM_FLT(x) (__builtin_classify_type(x) == 8)
+#define GM_KIND(x)                                                                      \
+	(GM_FLT(x) ? 2                                                                 \
+	 : __builtin_classify_type(x) == 5                                             \
+		 ? 3                                                                   \
+		 : _Generic((x), unsigned long: 1, unsigned long long: 1, default: 0))
+#define GM_U(x) ((unsigned long long)(uintptr_t)__builtin_choose_expr(GM_FLT(x), 0, (x)))
+#define GM_D(x) ((double)__builtin_choose_expr(GM_FLT(x), (x), (long long)GM_U(x)))
+void gm_fail_cmp(const char *file, int line, const char *expr, int ka, unsigned long long ua,
+		 double da, int kb, unsigned long long ub, double db);
+int gm_cmp(int ka, unsigned long long ua, double da, int kb, unsigned long long ub, double db);
 
-/* Integer comparison: on failure reports both expressions and both values. */
+/* Compares a and b (each evaluated once) with op; on failure reports. */
 #define GM_CMP(a, op, b, then)                                                          \
 	do {                                                                           \
-		long long _gm_a = (long long)(a), _gm_b = (long long)(b);              \
-		if (!(_gm_a op _gm_b)) {                                               \
-			GM_FAIL_CMP(_gm_a, op, _gm_b, #a, #b);                         \
+		__typeof__(a) _gm_a = (a);                                             \
+		__typeof__(b) _gm_b = (b);                                             \
+		int _gm_c = gm_cmp(GM_KIND(_gm_a), GM_U(_gm_a), GM_D(_gm_a),           \
+				   GM_KIND(_gm_b), GM_U(_gm_b), GM_D(_gm_b));          \
+		if (!(_gm_c op 0)) {                                                   \
+			gm_fail_cmp(__FILE__, __LINE__, #a " " #op " " #b,             \
+				    GM_KIND(_gm_a), GM_U(_gm_a), GM_D(_gm_a),          \
+				    GM_KIND(_gm_b), GM_U(_gm_b), GM_D(_gm_b));         \
 			then;                                                          \
 		}                                                                      \
 	} while (0)

@@ -33,6 +33,7 @@ void bench_run(const struct gm_test *t)
 	int exact = cmdline_int("icount", 0) != 0;
 	struct gm_bench b = {.n = 1, .name = t->name};
 	uint64_t ns = 0;
+	harness_now.test = t;
 	for (;;) {
 		uint64_t t0 = go_now();
 		t->bench(&b);

@@ -65,6 +65,43 @@ uint32_t test_rand(void)
 	return (uint32_t)harness_mix(&harness_now.rand);
 }
 
+/* -1, 0 or 1 as a is below, equal to or above b, in the wider kind of the
+ * two (include/gometal/test.h: 0 signed, 1 unsigned, 2 floating, 3 a
+ * pointer, compared unsigned). */
+int gm_cmp(int ka, unsigned long long ua, double da, int kb, unsigned long long ub, double db)
+{
+	if (ka == 2 || kb == 2)
+		return (da > db) - (da < db);
+	if (ka == 0 && kb == 0) {
+		long long sa = (long long)ua, sb = (long long)ub;
+		return (sa > sb) - (sa < sb);
+	}
+	return (ua > ub) - (ua < ub);
+}
+
+static void show(int k, unsigned long long u, double d)
+{
+	if (k == 2)
+		printf("%g", d);
+	else if (k == 3)
+		printf("0x%llx", u);
+	else if (k == 1)
+		printf("%llu", u);
+	else
+		printf("%lld", (long long)u);
+}
+
+void gm_fail_cmp(const char *file, int line, const char *expr, int ka, unsigned long long ua,
+		 double da, int kb, unsigned long long ub, double db)
+{
+	printf("  %s:%d: check failed: %s (left ", file, line, expr);
+	show(ka, ua, da);
+	printf(", right ");
+	show(kb, ub, db);
+	printf(")\n");
+	harness_now.failed = 1;
+}
+
 int gm_streq(const char *a, const char *b)
 {
 	if (!a || !b)

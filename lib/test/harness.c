@@ -20,6 +20,8 @@
  */
 #include "harness.h"
 #include <kernel/cmdline.h>
+#include <kernel/preempt.h>
+#include <kernel/sysreg.h>
 #include <sched/sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,6 +64,16 @@ static int selected(int i)
 	return (v >> (i % 4)) & 1;
 }
 
+/* Runs fn in the harness's task; a REQUIRE inside returns here. */
+static void guarded(void (*fn)(void))
+{
+	if (setjmp(harness_now.jb) == 0) {
+		harness_now.in_body = 1;
+		fn();
+	}
+	harness_now.in_body = 0;
+}
+
 static int run_crash(const char *name)
 {
 	for (int i = 0; i < N_TESTS; i++) {
@@ -70,8 +82,9 @@ static int run_crash(const char *name)
 			printf("test: crash case %s\n", name);
 			fflush(stdout);
 			harness_now.test = t;
-			t->fn();
-			printf("test: crash case %s returned\n", name);
+			guarded(t->fn); /* a REQUIRE that fails returns here */
+			printf("test: crash case %s returned%s\n", name,
+			       harness_now.failed ? ", failed" : "");
 			return 1;
 		}
 	}
@@ -89,22 +102,33 @@ static const struct gm_test *fixture(const struct gm_test *t, int kind)
 	return NULL;
 }
 
-/* Runs fn in the harness's task; a REQUIRE inside returns here. */
-static void guarded(void (*fn)(void))
-{
-	if (setjmp(harness_now.jb) == 0) {
-		harness_now.in_body = 1;
-		fn();
-	}
-	harness_now.in_body = 0;
-}
-
 static uint64_t name_hash(const char *s)
 {
 	uint64_t h = 1469598103934665603ull;	/* FNV-1a */
 	while (*s)
 		h = (h ^ (unsigned char)*s++) * 1099511628211ull;
 	return h;
+}
+
+/*
+ * What a test must not leave to the next ones (a REQUIRE or a CHECK can
+ * return from between the two halves of a pair): the harness's task pinned
+ * (undone, and the test fails), preemption off or interrupts masked (a
+ * lock or a region still held: nothing after it can be trusted, so the
+ * boot ends naming the test).
+ */
+static void leftovers(const struct gm_test *t)
+{
+	struct g *g = getg();
+	if (!irqs_enabled() || (__atomic_load_n(&g->preempt, __ATOMIC_RELAXED) & PREEMPT_COUNT))
+		panic("test %s returned with %s", t->name,
+		      irqs_enabled() ? "preemption off (a spinlock held?)" : "interrupts masked");
+	if (g->pin >= 0) {
+		printf("  harness: %s returned pinned to core %d (go_pin without go_unpin); "
+		       "unpinned\n", t->name, g->pin);
+		harness_now.failed = 1;
+		go_unpin();
+	}
 }
 
 /* 1 passed, 0 failed. */
@@ -125,6 +149,7 @@ static int run_one(const struct gm_test *t)
 		guarded(t->fn);
 	if (teardown)
 		guarded(teardown->fn);
+	leftovers(t);
 	uint64_t took = (go_now() - t0) / 1000000;
 	watchdog_disarm();
 	printf("[ %s ] %s (%llu ms)\n", harness_now.failed ? " FAILED " : "      OK", t->name,

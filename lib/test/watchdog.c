@@ -4,11 +4,14 @@
  * panics, naming the test (Go's `go test -timeout` panics the same way).
  * make check sees the panic and boots again for the tests after it.
  *
- * Arming and disarming are handshakes over unbuffered channels, so that
- * the watchdog has run and parked again before the test's body starts:
- * what a test sees of the scheduler (idle cores, run queues) is as if the
- * watchdog were not there, apart from its timer in one P's heap, 60 s or
- * .timeout_ms away.
+ * Arming is a handshake over unbuffered channels: the test's body starts
+ * only once the watchdog has taken its time and armed its timer, and it
+ * normally parks again at once, so what a test sees of the scheduler (idle
+ * cores, run queues) is as if the watchdog were not there, apart from its
+ * timer in one P's heap, .timeout_ms (10 minutes unless stated) away. (A
+ * CHAOS=1 kernel may yield after the ack: the watchdog then parks a little
+ * later, while the test runs.) A test that ends just as its time runs out
+ * may be reported either way: select picks among ready cases at random.
  */
 #include "harness.h"
 #include <stdio.h>

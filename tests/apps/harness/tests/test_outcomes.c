@@ -4,6 +4,7 @@
  */
 #include <gometal/test.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 static int setups, teardowns;
@@ -44,6 +45,17 @@ TEST(checks, pass)
 	CHECK_LT(1, 2);
 	CHECK_GE(2, 2);
 	CHECK_STR_EQ("gometal", "gometal");
+	/* Each in its own kind: floating, unsigned 64-bit, pointers, mixed sizes. */
+	uint64_t big = UINT64_MAX - 1;
+	int here = 0;
+	CHECK_LT(0.1, 0.2);
+	CHECK_NE(0.5, 0.7);
+	CHECK_LT(big, UINT64_MAX);
+	CHECK_GT(big, 1);
+	CHECK_EQ((size_t)3, 3);
+	CHECK_LT(-1, 1u);
+	CHECK_NE(&here, NULL);
+	CHECK_EQ(0.25f, 0.25);
 }
 
 TEST(checks, fails_eq_shows_both_values)
