@@ -12,30 +12,29 @@ import xml.etree.ElementTree as ET
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 JUNIT = os.path.join(ROOT, "build", "check", "junit.xml")
 
-# tests/apps/harness at SMP=2: each test's line (in order) and the summary.
+# tests/apps/harness at SMP=2, on each board ({board}): lines make check must print.
 OUTCOMES = [
-    r"^FAIL  virt smp=2: checks\.fails_require_in_a_helper: failed\n"
+    r"^FAIL  {board} smp=2: checks\.fails_require_in_a_helper: failed\n"
     r"      \|   \S+test_outcomes\.c:\d+: check failed: go_ncpu\(\) > 1000\n"
-    r"      replay: make check APP=tests/apps/harness BOARDS=virt SMP=2 SEED=0  "
+    r"      replay: make check APP=tests/apps/harness BOARDS={board} SMP=2 SEED=0  "
     r"\(add ICOUNT=1 to replay the interleaving too, not only the seed\)$",
-    r"^SKIP  virt smp=2: cores\.is_skipped_with_fewer_than_64: needs more than 2 cores$",
-    r"^PASS  virt smp=2: fixture\.setup_runs_before_each_test( \(\d+ ms\))?$",
-    r"^FAIL  virt smp=2: fixture\.fails_require_ends_the_test: failed\n"
+    r"^SKIP  {board} smp=2: cores\.is_skipped_with_fewer_than_64: needs more than 2 cores$",
+    r"^PASS  {board} smp=2: fixture\.setup_runs_before_each_test( \(\d+ ms\))?$",
+    r"^FAIL  {board} smp=2: fixture\.fails_require_ends_the_test: failed\n"
     r"      \|   \S+: check failed: 1 \+ 1 == 3 \(left 2, right 3\)\n"
     r"      \| teardown after fixture\.fails_require_ends_the_test\n      replay: ",
-    r"^PASS  virt smp=2: fixture\.teardown_ran_after_the_require( \(\d+ ms\))?$",
-    r"^PASS  virt smp=2: order\.f( \(\d+ ms\))?$",
-    r"^FAIL  virt smp=2: timeouts\.fails_a_hang_is_stopped: timed out\n(      \| .*\n)*"
+    r"^PASS  {board} smp=2: fixture\.teardown_ran_after_the_require( \(\d+ ms\))?$",
+    r"^PASS  {board} smp=2: order\.f( \(\d+ ms\))?$",
+    r"^FAIL  {board} smp=2: timeouts\.fails_a_hang_is_stopped: timed out\n(      \| .*\n)*"
     r"      \| \[  TIMEOUT \] timeouts\.fails_a_hang_is_stopped \(300 ms\)\n(      \| .*\n)*"
     r"      \|     1 main: waiting, chan receive, cpu \d\n(      \| .*\n)*"
     r"      \| panic: task \d+ \(test-watchdog\) on cpu \d: test timeouts\.fails_a_hang_is_stopped "
     r"timed out after 300 ms\n",
-    r"^PASS  virt smp=2: timeouts\.the_next_test_still_runs( \(\d+ ms\))?$",
-    r"^PASS  virt smp=2: crash\.panics_as_stated",
-    r"^PASS  virt smp=2: crash\.exits_as_stated",
-    r"^FAIL  virt smp=2: crash\.fails_does_not_end_as_stated: console does not match "
+    r"^PASS  {board} smp=2: timeouts\.the_next_test_still_runs( \(\d+ ms\))?$",
+    r"^PASS  {board} smp=2: crash\.panics_as_stated",
+    r"^PASS  {board} smp=2: crash\.exits_as_stated",
+    r"^FAIL  {board} smp=2: crash\.fails_does_not_end_as_stated: console does not match "
     r"/\^panic: never printed\$/; exit status 0, expected 2$",
-    r"^12 passed, 6 failed$",
 ]
 FAILS = ["checks.fails_eq_shows_both_values: failed", "checks.fails_str_eq_shows_both_strings: failed"]
 
@@ -50,9 +49,14 @@ def make_check(run, args, timeout=900):
 
 
 def check_outcomes(t, run, name):
-    status, out, secs = make_check(run, ["APP=tests/apps/harness", "SMP=2"])
-    missing = [p for p in OUTCOMES if not re.search(p, out, re.M)]
-    missing += [f for f in FAILS if f"FAIL  virt smp=2: {f}" not in out]
+    status, out, secs = make_check(run, ["APP=tests/apps/harness", "BOARDS=virt rpi3 rpi4", "SMP=2"])
+    missing = []
+    for board in ("virt", "rpi3", "rpi4"):
+        missing += [p.replace("{board}", board) for p in OUTCOMES
+                    if not re.search(p.replace("{board}", board), out, re.M)]
+        missing += [f for f in FAILS if f"FAIL  {board} smp=2: {f}" not in out]
+    if not re.search(r"^36 passed, 18 failed$", out, re.M):
+        missing.append("36 passed, 18 failed")
     if 'check failed: "abc" == "abd" ("abc" != "abd")' not in out:
         missing.append("CHECK_STR_EQ's two strings")
     if status == 0:
@@ -61,11 +65,11 @@ def check_outcomes(t, run, name):
         root = ET.parse(JUNIT).getroot()
         got = {k: root.get(k) for k in ("tests", "failures", "errors")}
         skipped = len(root.findall(".//skipped"))
-        if got != {"tests": "19", "failures": "5", "errors": "1"} or skipped != 1:
-            missing.append(f"junit.xml: {got}, {skipped} skipped; expected 19 tests, 5 failures, "
-                           "1 error (the hang), 1 skipped")
-        if not root.findall(".//testcase[@name='fails_a_hang_is_stopped']/error"):
-            missing.append("junit.xml: the hang as an <error>")
+        if got != {"tests": "57", "failures": "15", "errors": "3"} or skipped != 3:
+            missing.append(f"junit.xml: {got}, {skipped} skipped; expected 57 tests, 15 failures, "
+                           "3 errors (the hangs), 3 skipped")
+        if len(root.findall(".//testcase[@name='fails_a_hang_is_stopped']/error")) != 3:
+            missing.append("junit.xml: the hangs as <error>s")
     except (OSError, ET.ParseError) as e:
         missing.append(f"junit.xml: {e}")
     if missing:
@@ -106,12 +110,13 @@ def check_shuffle(t, run, name):
 
 
 def check_replay(t, run, name):
-    """A seed under -icount replays a 4-core run byte for byte: console and
-    the scheduler's per-P counts (schedules, preemptions, steals)."""
-    args = ["APP=apps/pipeline", "SMP=4", "ICOUNT=1", "SEED=7", "V=1"]
+    """A seed under -icount replays a 4-core run byte for byte, on each
+    board: console and the scheduler's per-P counts (schedules,
+    preemptions, steals)."""
+    args = ["APP=apps/pipeline", "BOARDS=virt rpi3 rpi4", "SMP=4", "ICOUNT=1", "SEED=7", "V=1"]
     (s1, a, _), (s2, b, _) = make_check(run, args), make_check(run, args)
     counts = re.findall(r"^      test: sched p\d: .*$", a, re.M)
-    if s1 != 0 or s2 != 0 or a != b or len(counts) != 4:
+    if s1 != 0 or s2 != 0 or a != b or len(counts) != 12:
         t.fail(name, f"status {s1}/{s2}, identical: {a == b}, {len(counts)} count lines", a + b)
     else:
         t.ok(name, f"  ({counts[0].strip()} ...)")
@@ -158,9 +163,9 @@ def check_boards(t, run, name):
 
 
 CHECKS = [
-    ("make check: every outcome of tests/apps/harness, and its JUnit report", check_outcomes),
+    ("make check: every outcome of tests/apps/harness on virt, rpi3, rpi4, and its JUnit report", check_outcomes),
     ("make check: SHUFFLE=1 orders by SEED, and test_rand() follows the seed", check_shuffle),
-    ("make check: SEED=7 ICOUNT=1 at SMP=4 replays byte for byte", check_replay),
+    ("make check: SEED=7 ICOUNT=1 at SMP=4 replays byte for byte on virt, rpi3, rpi4", check_replay),
     ("make check: CHAOS=1 finds tests/apps/racy's race, and its seed replays it", check_chaos),
     ("make check: BENCH= reports instructions per operation under ICOUNT=1", check_bench),
     ('make check APP=apps/pipeline BOARDS="virt rpi3 rpi4" SMP="1 4"', check_boards),
