@@ -54,9 +54,15 @@ CHAOS ?= 0
 ifeq ($(filter 0 1,$(CHAOS)),)
 $(error CHAOS=$(CHAOS): 1 adds seeded disturbances, 0 does not)
 endif
-VARIANT := $(if $(QUANTUM_US),-q$(QUANTUM_US))$(if $(filter lazy,$(FPSAVE)),-fplazy)$(if $(filter 1,$(LOCKDEBUG)),-lockdebug)$(if $(filter 1,$(CHAOS)),-chaos)
+# EVTRACE=1: the event rings of kernel/evtrace.h (make trace sets it).
+EVTRACE ?= 0
+ifeq ($(filter 0 1,$(EVTRACE)),)
+$(error EVTRACE=$(EVTRACE): 1 records every core's events (make trace), 0 does not)
+endif
+VARIANT := $(if $(QUANTUM_US),-q$(QUANTUM_US))$(if $(filter lazy,$(FPSAVE)),-fplazy)$(if $(filter 1,$(LOCKDEBUG)),-lockdebug)$(if $(filter 1,$(CHAOS)),-chaos)$(if $(filter 1,$(EVTRACE)),-trace)
 KDEFS   := $(if $(QUANTUM_US),-DQUANTUM_US=$(QUANTUM_US)) $(if $(filter lazy,$(FPSAVE)),-DFPSAVE_LAZY) \
-	   $(if $(filter 1,$(LOCKDEBUG)),-DLOCK_DEBUG) $(if $(filter 1,$(CHAOS)),-DCHAOS)
+	   $(if $(filter 1,$(LOCKDEBUG)),-DLOCK_DEBUG) $(if $(filter 1,$(CHAOS)),-DCHAOS) \
+	   $(if $(filter 1,$(EVTRACE)),-DEVTRACE)
 
 comma := ,
 .DELETE_ON_ERROR:
@@ -161,7 +167,7 @@ LDFLAGS := -nostdlib -nostartfiles -static -no-pie -Wl,--gc-sections -Wl,-z,max-
 # the deps step may not have installed it yet (a fresh machine's first run).
 LIBS    := -Wl,--start-group $(LIBC) $(NEWLIB)/lib/libm.a -lgcc -Wl,--end-group
 
-.PHONY: all image run debug gdb check openocd no-emulator sd-files sdimage install chainloader chainboot test bench deps clean distclean host-test print-qemu print-openocd-cfg
+.PHONY: all image run debug gdb check trace openocd no-emulator sd-files sdimage install chainloader chainboot test bench deps clean distclean host-test print-qemu print-openocd-cfg
 all: image
 
 deps:
@@ -355,6 +361,22 @@ test: | deps
 	$(Q)$(MAKE) --no-print-directory BOARD=rpi4 APP=bench image
 	$(Q)$(MAKE) --no-print-directory host-test
 	$(Q)python3 tests/run.py --build $(BUILD) --host $(BUILD)/host/results.txt
+
+# make trace APP=dir: the program on a kernel that records every core's
+# events (EVTRACE=1, build/<board>-trace/), then tools/trace.py turns the
+# dump into build/<board>/<app>/trace.json (Perfetto), trace.png and
+# summary.txt. README, "Tracing".
+TRACE_OUT := $(BUILD)/$(BOARD)/$(APP_NAME)
+TRACE_IMG := $(BUILD)/$(BOARD)$(VARIANT)$(if $(filter 1,$(EVTRACE)),,-trace)/$(APP_NAME)/$(IMAGE_NAME)
+.PHONY: trace
+trace: no-emulator | deps
+	$(Q)$(MAKE) --no-print-directory BOARD=$(BOARD) APP=$(APP) EVTRACE=1 image
+	@mkdir -p $(TRACE_OUT); rm -f $(TRACE_OUT)/trace.bin
+	-$(Q)$(QEMU) $(QEMU_ARGS) -kernel $(TRACE_IMG) \
+		-append "maxcpus=$(SMP) evtrace=$(TRACE_OUT)/trace.bin $(ARGS)" \
+		-semihosting-config enable=on,target=native -nic none -nographic -serial mon:stdio \
+		| tee $(TRACE_OUT)/console.txt
+	$(Q)python3 tools/trace.py $(TRACE_OUT)/trace.bin --console $(TRACE_OUT)/console.txt --out $(TRACE_OUT)
 
 # A program's own tests (tools/check.py): make check APP=dir [BOARDS="virt rpi3 rpi4"]
 # [SMP="1 4"] [RUN=regex] [COUNT=n] [SHUFFLE=1] [SEED=n|a-b] [ICOUNT=1] [CHAOS=1]

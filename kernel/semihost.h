@@ -13,3 +13,7 @@ void semihost_exit(int status);
 /* Called by the undefined-instruction handler: true if `pc` is our
  * semihosting trap, which it then skips with a -1 result. */
 bool semihost_fault(uint64_t pc);
+/* Writing a host file (make trace's dump): -1 without a semihosting host. */
+int semihost_open_write(const char *path);
+int semihost_write(int fd, const void *buf, uint64_t n);	/* 0: all written */
+void semihost_close(int fd);

@@ -12,6 +12,7 @@
 #include <kernel/irqchip.h>
 #include <kernel/ipi.h>
 #include <kernel/panic.h>
+#include <kernel/evtrace.h>
 #include <kernel/percpu.h>
 #include <kernel/platform.h>
 #include <kernel/spinlock.h>
@@ -19,6 +20,7 @@
 
 void ipi_send(int cpu, enum ipi ipi)
 {
+	evtrace(EV_IPI_SEND, (uint32_t)cpu, (uint64_t)ipi);
 	plat.irqchip->send_ipi(cpu, (int)ipi);
 }
 
@@ -50,6 +52,7 @@ static void call_run(void)
 
 void ipi_handle(int ipi)
 {
+	evtrace(EV_IPI_RECV, (uint32_t)ipi, 0);
 	this_cpu()->ipis[ipi]++;
 	if (ipi == IPI_CALL)
 		call_run();

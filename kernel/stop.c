@@ -4,6 +4,7 @@
  * tries meanwhile just parks.
  */
 #include <kernel/mmu.h>
+#include <kernel/evtrace.h>
 #include <kernel/semihost.h>
 #include <kernel/cpu_start.h>
 #include <kernel/generic_timer.h>
@@ -69,6 +70,7 @@ void system_stop(int status)
 		cpu_stop_self();	/* another core is already ending the system */
 	stop_other_cpus();
 	console_force();
+	evtrace_dump(); /* make trace: every other core has stopped (nothing in other kernels) */
 	semihost_exit(status);
 	if (plat.psci)
 		psci_system_off(plat.cpu_start == CPU_START_PSCI_SMC);

@@ -186,6 +186,22 @@ struct g *g_new(size_t stack, const char *name, int pin, void (*fn)(void *), voi
 	return g;
 }
 
+/* make trace: who spawned whom, and the new task's name (16 bytes of it). */
+static void trace_spawn(struct g *g)
+{
+#ifdef EVTRACE
+	struct g *parent = getg();
+	uint64_t w[2] = {0, 0};
+	for (int i = 0; i < 16 && g->name[i]; i++)
+		w[i / 8] |= (uint64_t)(unsigned char)g->name[i] << (8 * (i % 8));
+	evtrace(EV_SPAWN, parent ? (uint32_t)parent->id : 0, (uint64_t)g->id);
+	evtrace(EV_NAME, (uint32_t)g->id, w[0]);
+	evtrace(EV_NAME, (uint32_t)g->id, w[1]);
+#else
+	(void)g;
+#endif
+}
+
 static long spawn(size_t stack, const char *name, int pin, void (*fn)(void *), void *arg)
 {
 	if (!fn)
@@ -200,6 +216,7 @@ static long spawn(size_t stack, const char *name, int pin, void (*fn)(void *), v
 	if (!g)
 		return -ENOMEM;
 	long id = g->id; /* read before another core can run it and exit */
+	trace_spawn(g);
 	ready_put(g);	/* as Go's newproc: to runnext, the spawner's core, warm */
 	chaos_yield_point();
 	return id;

@@ -197,7 +197,9 @@ void sleep_until_woken(struct p *pp)
 				break;
 			}
 			timer_set_compare(pp, w);
+			evtrace(EV_IDLE, 1, 0);
 			wfi();
+			evtrace(EV_IDLE, 0, 0);
 			/* Let the interrupt that ended WFI run (a timer, an
 			 * smp_call), then look again with IRQs masked. */
 			irq_enable();

@@ -146,6 +146,7 @@ void runq_put_local(struct p *pp, struct g *g, bool next)
  */
 void ready_put(struct g *g)
 {
+	evtrace(EV_READY, getg() ? (uint32_t)getg()->id : 0, (uint64_t)g->id);
 	if (g->pin >= 0) {
 		/* One of a timer batch's on this core counts in its order:
 		 * a later unpinned wakee then goes behind it, to the tail. */
@@ -245,6 +246,7 @@ static struct g *steal_work(struct p *pp)
 			struct g *g = runq_steal(&pp->runq, &victim->runq, pass == 3);
 			if (g) {
 				pp->steals++;
+				evtrace(EV_STEAL, (uint32_t)victim->id, 1 + runq_len(&pp->runq));
 				return g;
 			}
 		}

@@ -4,6 +4,7 @@
  * finds their way. Every core is an M bound for life to its P.
  */
 #pragma once
+#include <kernel/evtrace.h>
 #include <kernel/generic_timer.h>
 #include <kernel/panic.h>
 #include <kernel/percpu.h>
@@ -172,9 +173,28 @@ static inline void count_run_time(struct cpu *c)
 	c->run_since = now;
 }
 
+#ifdef EVTRACE
+/* make trace: which task now runs here, the one before and its state, and
+ * the run queues' lengths (kernel/evtrace.h, EV_RUN). */
+static inline void trace_run(struct cpu *c, struct g *g)
+{
+	struct g *prev = c->curg;
+	uint64_t q = runq_len(&c->p->runq), gq = (uint64_t)sched.runqsize;
+	uint64_t b = (prev ? (uint32_t)prev->id | (uint64_t)(prev->state & 0xff) << 32 : 0) |
+		     (q > 0xfff ? 0xfff : q) << 40 | (gq > 0xfff ? 0xfff : gq) << 52;
+	evtrace(EV_RUN, g ? (uint32_t)g->id : 0, b);
+}
+#else
+static inline void trace_run(struct cpu *c, struct g *g)
+{
+	(void)c, (void)g;
+}
+#endif
+
 /* Every change of a core's running task goes through here. */
 static inline void set_curg(struct cpu *c, struct g *g)
 {
+	trace_run(c, g);
 	if (__builtin_expect(__atomic_load_n(&sched.count_run_time, __ATOMIC_RELAXED), 0))
 		count_run_time(c);
 	c->curg = g;
@@ -199,6 +219,7 @@ static inline void g_run_here(struct cpu *c, struct g *g)
 /* g is preempted on pp: counted, and pp's slice is over. */
 static inline void count_preemption(struct p *pp, struct g *g)
 {
+	evtrace(EV_PREEMPT, (uint32_t)g->id, 0);
 	pp->preempts++;
 	g->npreempt++;
 	pp->slice_end = 0;

@@ -123,6 +123,7 @@ static bool run_one(struct p *q, uint64_t now)
 	}
 	unqueue(pt, t);
 	spin_unlock(&pt->lock);
+	evtrace(EV_TIMER, (uint32_t)q->id, 0);
 	t->fn(t);
 	return true;
 }

@@ -1,0 +1,145 @@
+/*
+ * The event rings of kernel/evtrace.h, and their dump, in EVTRACE kernels.
+ *
+ * Dump format (little-endian), read by tools/trace.py:
+ *   "GMTRACE1", u32 cores, u32 event size (24), u64 counter frequency,
+ *   then per core: u64 events recorded, u64 events kept, the kept events
+ *   oldest first ({u64 time, u32 kind, u32 a, u64 b}).
+ * It goes to the host file named by the boot argument evtrace= through
+ * semihosting; without a host (a Pi), over the console as base64 lines
+ * "evtrace: <...>" between "evtrace: begin <bytes>" and "evtrace: end",
+ * which tools/trace.py --console turns back into the same bytes.
+ */
+#ifdef EVTRACE
+#include <kernel/cmdline.h>
+#include <kernel/config.h>
+#include <kernel/evtrace.h>
+#include <kernel/generic_timer.h>
+#include <kernel/percpu.h>
+#include <kernel/printk.h>
+#include <kernel/semihost.h>
+#include <kernel/sysreg.h>
+#include <stddef.h>
+
+#define RING (1u << 14)	/* events per core: 384 KiB */
+
+struct ev {
+	uint64_t t;
+	uint32_t kind, a;
+	uint64_t b;
+};
+
+/* Each core writes only its own ring (head counts every event recorded). */
+static struct ring {
+	uint64_t head;
+	struct ev ev[RING];
+} rings[NCPU_MAX];
+
+void evtrace_rec(unsigned kind, uint32_t a, uint64_t b)
+{
+	uint64_t f = irq_save(); /* one event at a time on this core */
+	struct ring *r = &rings[this_cpu()->id];
+	struct ev *e = &r->ev[r->head & (RING - 1)];
+	e->t = timer_count_fast();
+	e->kind = kind;
+	e->a = a;
+	e->b = b;
+	r->head++;
+	irq_restore(f);
+}
+
+/* --- the dump: a sink that is a host file or the console --- */
+
+static int fd = -1;
+static unsigned char pend[3];	/* console: bytes waiting for a base64 triple */
+static int npend, col;
+static char line[80];
+
+static void b64_flush_line(void)
+{
+	if (col) {
+		line[col++] = '\n';
+		console_write("evtrace: ", 9);
+		console_write(line, (size_t)col);
+		col = 0;
+	}
+}
+
+static void b64_triple(const unsigned char *p, int n)
+{
+	static const char a[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	uint32_t v = (uint32_t)p[0] << 16 | (n > 1 ? (uint32_t)p[1] << 8 : 0) | (n > 2 ? p[2] : 0);
+	line[col++] = a[v >> 18 & 63];
+	line[col++] = a[v >> 12 & 63];
+	line[col++] = n > 1 ? a[v >> 6 & 63] : '=';
+	line[col++] = n > 2 ? a[v & 63] : '=';
+	if (col >= 76)
+		b64_flush_line();
+}
+
+static void out(const void *buf, size_t n)
+{
+	if (fd >= 0) {
+		semihost_write(fd, buf, n);
+		return;
+	}
+	for (const unsigned char *p = buf; n; n--) {
+		pend[npend++] = *p++;
+		if (npend == 3) {
+			b64_triple(pend, 3);
+			npend = 0;
+		}
+	}
+}
+
+static void out64(uint64_t v)
+{
+	out(&v, 8);
+}
+
+static uint64_t dump_size(int ncpu)
+{
+	uint64_t n = 24;
+	for (int i = 0; i < ncpu; i++) {
+		uint64_t h = rings[i].head;
+		n += 16 + (h < RING ? h : RING) * sizeof(struct ev);
+	}
+	return n;
+}
+
+void evtrace_dump(void)
+{
+	int ncpu = 0;
+	for (int i = 0; i < NCPU_MAX; i++)
+		if (cpus[i].online)
+			ncpu = i + 1;
+	const char *path = cmdline_get("evtrace");
+	fd = path && *path ? semihost_open_write(path) : -1;
+	if (fd < 0)
+		kprintf("evtrace: begin %llu\n", (unsigned long long)dump_size(ncpu));
+	out("GMTRACE1", 8);
+	uint32_t hdr[2] = {(uint32_t)ncpu, sizeof(struct ev)};
+	out(hdr, 8);
+	out64(timer_freq());
+	uint64_t lost = 0;
+	for (int i = 0; i < ncpu; i++) {
+		struct ring *r = &rings[i];
+		uint64_t h = r->head, kept = h < RING ? h : RING;
+		lost += h - kept;
+		out64(h);
+		out64(kept);
+		for (uint64_t k = h - kept; k < h; k++)
+			out(&r->ev[k & (RING - 1)], sizeof(struct ev));
+	}
+	if (fd >= 0) {
+		semihost_close(fd);
+		kprintf("evtrace: %s written, %llu events lost to full rings\n", path,
+			(unsigned long long)lost);
+	} else {
+		if (npend)
+			b64_triple(pend, npend);
+		b64_flush_line();
+		kprintf("evtrace: end, %llu events lost to full rings\n", (unsigned long long)lost);
+	}
+}
+#endif
