@@ -363,7 +363,7 @@ test: | deps
 	$(Q)python3 tests/run.py --build $(BUILD) --host $(BUILD)/host/results.txt
 
 # make trace APP=dir: the program on a kernel that records every core's
-# events (EVTRACE=1, build/<board>-trace/), then tools/trace.py turns the
+# events (EVTRACE=1, build/<board>-trace/), then tools/evtrace.py turns the
 # dump into build/<board>/<app>/trace.json (Perfetto), trace.png and
 # summary.txt. README, "Tracing".
 TRACE_OUT := $(BUILD)/$(BOARD)/$(APP_NAME)
@@ -376,7 +376,7 @@ trace: no-emulator | deps
 		-append "maxcpus=$(SMP) evtrace=$(TRACE_OUT)/trace.bin $(ARGS)" \
 		-semihosting-config enable=on,target=native -nic none -nographic -serial mon:stdio \
 		| tee $(TRACE_OUT)/console.txt
-	$(Q)python3 tools/trace.py $(TRACE_OUT)/trace.bin --console $(TRACE_OUT)/console.txt --out $(TRACE_OUT)
+	$(Q)python3 tools/evtrace.py $(TRACE_OUT)/trace.bin --console $(TRACE_OUT)/console.txt --out $(TRACE_OUT)
 
 # A program's own tests (tools/check.py): make check APP=dir [BOARDS="virt rpi3 rpi4"]
 # [SMP="1 4"] [RUN=regex] [COUNT=n] [SHUFFLE=1] [SEED=n|a-b] [ICOUNT=1] [CHAOS=1]

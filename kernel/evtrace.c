@@ -1,14 +1,14 @@
 /*
  * The event rings of kernel/evtrace.h, and their dump, in EVTRACE kernels.
  *
- * Dump format (little-endian), read by tools/trace.py:
+ * Dump format (little-endian), read by tools/evtrace.py:
  *   "GMTRACE1", u32 cores, u32 event size (24), u64 counter frequency,
  *   then per core: u64 events recorded, u64 events kept, the kept events
  *   oldest first ({u64 time, u32 kind, u32 a, u64 b}).
  * It goes to the host file named by the boot argument evtrace= through
  * semihosting; without a host (a Pi), over the console as base64 lines
  * "evtrace: <...>" between "evtrace: begin <bytes>" and "evtrace: end",
- * which tools/trace.py --console turns back into the same bytes.
+ * which tools/evtrace.py --console turns back into the same bytes.
  */
 #ifdef EVTRACE
 #include <kernel/cmdline.h>
@@ -107,16 +107,9 @@ static uint64_t dump_size(int ncpu)
 	return n;
 }
 
-void evtrace_dump(void)
+/* One whole dump to the sink chosen (fd >= 0: the host file, else the console). */
+static uint64_t dump_to(int ncpu)
 {
-	int ncpu = 0;
-	for (int i = 0; i < NCPU_MAX; i++)
-		if (cpus[i].online)
-			ncpu = i + 1;
-	const char *path = cmdline_get("evtrace");
-	fd = path && *path ? semihost_open_write(path) : -1;
-	if (fd < 0)
-		kprintf("evtrace: begin %llu\n", (unsigned long long)dump_size(ncpu));
 	out("GMTRACE1", 8);
 	uint32_t hdr[2] = {(uint32_t)ncpu, sizeof(struct ev)};
 	out(hdr, 8);
@@ -131,15 +124,37 @@ void evtrace_dump(void)
 		for (uint64_t k = h - kept; k < h; k++)
 			out(&r->ev[k & (RING - 1)], sizeof(struct ev));
 	}
+	return lost;
+}
+
+/* evtrace=<host file> (semihosting); without one, or without a host, the
+ * console. evtrace_echo=1: the console too (tests compare the two). */
+void evtrace_dump(void)
+{
+	int ncpu = 0;
+	for (int i = 0; i < NCPU_MAX; i++)
+		if (cpus[i].online)
+			ncpu = i + 1;
+	const char *path = cmdline_get("evtrace");
+	char file[128] = "";
+	for (int i = 0; path && path[i] && i < (int)sizeof(file) - 1; i++)
+		file[i] = path[i];
+	fd = file[0] ? semihost_open_write(file) : -1;
+	uint64_t lost = 0;
 	if (fd >= 0) {
+		lost = dump_to(ncpu);
 		semihost_close(fd);
-		kprintf("evtrace: %s written, %llu events lost to full rings\n", path,
+		kprintf("evtrace: %s written, %llu events lost to full rings\n", file,
 			(unsigned long long)lost);
-	} else {
-		if (npend)
-			b64_triple(pend, npend);
-		b64_flush_line();
-		kprintf("evtrace: end, %llu events lost to full rings\n", (unsigned long long)lost);
+		fd = -1;
+		if (!cmdline_int("evtrace_echo", 0))
+			return;
 	}
+	kprintf("evtrace: begin %llu\n", (unsigned long long)dump_size(ncpu));
+	lost = dump_to(ncpu);
+	if (npend)
+		b64_triple(pend, npend);
+	b64_flush_line();
+	kprintf("evtrace: end, %llu events lost to full rings\n", (unsigned long long)lost);
 }
 #endif

@@ -25,6 +25,7 @@ TAIL = 25
 from cases import BAD_INPUT, CRASHES, ENTRY_REFUSALS, ICOUNT, SUITES  # noqa: E402
 import console_input  # noqa: E402
 import harness_checks  # noqa: E402
+import trace_checks  # noqa: E402
 from file_checks import check_board_sources, check_image_header  # noqa: E402
 # Booting and reading a test image: the runner behind make check.
 sys.path.insert(0, os.path.join(ROOT, "tools"))
@@ -621,6 +622,7 @@ def main():
         if sel.search(f"make run BOARD={board} APP=apps/shell"):
             console_input.run_shell(t, ROOT, board)
     harness_checks.run_all(t, sel, run)
+    trace_checks.run_all(t, sel, run, build)
     if opts.host and sel.search("host"):
         host_results(t, opts.host)
 

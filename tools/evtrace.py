@@ -4,7 +4,7 @@ turned into trace.json (Chrome's trace-event format: Perfetto and
 chrome://tracing open it), trace.png (a timeline picture: cores by time,
 tasks coloured) and a text summary.
 
-    tools/trace.py DUMP [--console LOG] --out DIR
+    tools/evtrace.py DUMP [--console LOG] --out DIR
 
 DUMP is the file the kernel wrote through semihosting; if it is missing,
 the dump is taken from the console log (base64 lines between "evtrace:
@@ -177,7 +177,8 @@ class Trace:
                 lat.setdefault(a, []).append(self.us(t) - self.us(pending.pop(a)))
         for tid in sorted(run, key=lambda x: -run[x])[:20]:
             ls = sorted(lat.get(tid, []))
-            q = (f"latency median {statistics.median(ls):.1f} us, p99 {ls[int(0.99 * (len(ls) - 1))]:.1f}"
+            p99 = ls[min(len(ls) - 1, -(-99 * len(ls) // 100) - 1)] if ls else 0  # nearest rank
+            q = (f"latency median {statistics.median(ls):.1f} us, p99 {p99:.1f}"
                  f" us, max {ls[-1]:.1f} us" if ls else "no wake-ups")
             lines.append(f"task {self.label(tid)}: ran {run[tid] / 1000:.3f} ms in {switches[tid]} "
                          f"slices; {q}")

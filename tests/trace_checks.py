@@ -1,0 +1,184 @@
+"""make trace, held to what it must record (tests/run.py runs these): the
+traces of tests/apps/tracing's small programs, booted under -icount on an
+EVTRACE kernel, contain exactly the events their programs imply; the JSON
+passes a check of the trace-event format and the PNG is a PNG; a program
+that deadlocks still leaves its trace; the console form of the dump (a
+board without semihosting) decodes to the very same events."""
+import json
+import os
+import re
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "tools"))
+import evtrace as tracer  # noqa: E402
+from check import ICOUNT, IMAGES, qemu_base  # noqa: E402
+
+BOARDS = ("virt", "rpi3", "rpi4")
+
+
+def boot(run, build, board, args, semihosting=True, dump=None):
+    """Boots tests/apps/tracing under -icount; returns (status, console, events)."""
+    img = os.path.join(build, f"{board}-trace", "tracing", IMAGES[board])
+    cmd = qemu_base(board, 4) + ["-kernel", img, "-append", f"maxcpus=4 {args}" +
+                                 (f" evtrace={dump}" if dump else " evtrace="),
+                                 "-nic", "none", "-display", "none", "-monitor", "none",
+                                 "-serial", "stdio"] + ICOUNT + \
+        (["-semihosting-config", "enable=on,target=native"] if semihosting else [])
+    status, out, _ = run(cmd, timeout=300)
+    data = open(dump, "rb").read() if dump and os.path.exists(dump) else tracer.from_console(out)
+    return status, out, (tracer.Trace(*tracer.parse(data)) if data else None)
+
+
+def events(tr, kind):
+    """(time, core, a, b) of every event of a kind, in time order."""
+    k = [n for n, v in tracer.EV.items() if v == kind][0]
+    return sorted((t, c, a, b) for c, evs in tr.cores for t, kk, a, b in evs if kk == k)
+
+
+def task(tr, name):
+    ids = [i for i, n in tr.names.items() if n == name]
+    return ids
+
+
+def runs_of(tr, tid):
+    return [(t, c) for t, c, a, b in events(tr, "run") if a == tid]
+
+
+def check_pingpong(tr):
+    problems = []
+    (ping,), (pong,) = task(tr, "ping"), task(tr, "pong")
+    for tid, core in ((ping, 0), (pong, 1)):
+        cores = {c for _, c in runs_of(tr, tid)}
+        if cores != {core}:
+            problems.append(f"task {tid} ran on cores {sorted(cores)}, pinned to {core}")
+        readies = [e for e in events(tr, "ready") if e[3] == tid]
+        preempts = [e for e in events(tr, "preempt") if e[2] == tid]
+        # Every run follows exactly one ready (the first: its spawn's) or preemption.
+        if len(runs_of(tr, tid)) != len(readies) + len(preempts):
+            problems.append(f"task {tid}: {len(runs_of(tr, tid))} runs, {len(readies)} readies, "
+                            f"{len(preempts)} preemptions")
+        if len(readies) < 49:
+            problems.append(f"task {tid} readied {len(readies)} times in 50 rounds")
+    return problems
+
+
+def check_burst(tr):
+    problems = []
+    ids = task(tr, "spawnee")
+    spawns = {b: t for t, c, a, b in events(tr, "spawn")}
+    if len(ids) != 40:
+        problems.append(f"{len(ids)} spawnees named, expected 40")
+    for tid in ids:
+        first = min((t for t, _ in runs_of(tr, tid)), default=None)
+        if first is None or first < spawns.get(tid, first + 1):
+            problems.append(f"task {tid} ran before its spawn, or never")
+    steals = events(tr, "steal")
+    if not steals:
+        problems.append("no steal")
+    for t, thief, victim, n in steals:
+        if thief == victim or not 0 <= victim < 4 or n < 1:
+            problems.append(f"steal by core {thief} from core {victim} of {n}")
+    return problems
+
+
+def check_hog(tr):
+    """Two CPU-bound tasks share core 1 at a 1 ms quantum for 20 ms: about
+    twenty slices, each ending in a preemption, none early."""
+    hogs = task(tr, "hog")
+    p = sorted(e[0] for e in events(tr, "preempt") if e[2] in hogs)
+    gaps = [(b - a) * 1e6 / tr.freq for a, b in zip(p, p[1:])]
+    if len(hogs) != 2 or not 15 <= len(p) <= 25 or min(gaps, default=0) < 900:
+        return [f"{len(p)} preemptions of two 20 ms hogs at 1 ms, shortest slice "
+                f"{min(gaps, default=0):.0f} us"]
+    return []
+
+
+def check_sleeper(tr):
+    (sl,) = task(tr, "sleeper")
+    timers = [t for t, c, a, b in events(tr, "timer")]
+    readies = [t for t, c, a, b in events(tr, "ready") if b == sl]
+    runs = [t for t, _ in runs_of(tr, sl)]
+    if len(runs) != 2 or not readies or not timers:
+        return [f"sleeper: {len(runs)} runs, {len(readies)} readies, {len(timers)} timers"]
+    fire = [t for t in timers if runs[0] < t <= readies[-1]]
+    if not fire or not runs[0] < fire[-1] <= readies[-1] <= runs[1]:
+        return ["sleeper: not run, timer, ready, run in that order"]
+    return []
+
+
+def check_chrome(tr, out_dir):
+    """The trace-event format: phases, fields, monotonic slices per
+    track, flows that begin and end, and a PNG that is one."""
+    problems = []
+    doc = json.loads(json.dumps(tr.chrome()))
+    last = {}
+    flows = {}
+    for e in doc["traceEvents"]:
+        ph = e.get("ph")
+        if ph not in ("M", "X", "i", "s", "f", "C"):
+            problems.append(f"phase {ph}")
+        if ph != "M" and not all(k in e for k in ("pid", "tid", "ts", "name")):
+            problems.append(f"fields missing in {e}")
+        if ph == "X":
+            if e["dur"] < 0 or e["ts"] < last.get(e["tid"], 0) - 0.002:  # rounding to ns
+                problems.append(f"slice out of order on track {e['tid']}")
+            last[e["tid"]] = e["ts"] + e["dur"]
+        if ph in ("s", "f"):
+            flows.setdefault(e["id"], []).append(ph)
+    if any(v[0] != "s" or v.count("f") > 1 for v in flows.values()):
+        problems.append("a flow that does not begin with s, or ends twice")
+    png = os.path.join(out_dir, "trace.png")
+    tr.png(png)
+    if open(png, "rb").read(8) != b"\x89PNG\r\n\x1a\n" or os.path.getsize(png) < 100:
+        problems.append("trace.png is not a PNG")
+    return problems
+
+
+SCENARIOS = [("pingpong", "scenario=pingpong", check_pingpong),
+             ("burst", "scenario=burst", check_burst),
+             ("hog", "scenario=hog quantum=1000", check_hog),
+             ("sleeper", "scenario=sleeper", check_sleeper)]
+
+
+def run_all(t, sel, run, build):
+    tmp = tempfile.mkdtemp(prefix="gometal-trace-")
+    for board in BOARDS:
+        for label, args, check in SCENARIOS:
+            name = f"{board} trace: {label} has exactly its events"
+            if not sel.search(name):
+                continue
+            dump = os.path.join(tmp, f"{board}-{label}.bin")
+            status, out, tr = boot(run, build, board, args, dump=dump)
+            problems = [f"exit status {status}"] if status != 0 else []
+            problems += ["no trace"] if tr is None else check(tr) + check_chrome(tr, tmp)
+            if problems:
+                t.fail(name, "; ".join(problems), out)
+            else:
+                t.ok(name, f"  ({sum(len(e) for _, e in tr.cores)} events)")
+        name = f"{board} trace: a deadlocked program's trace is written"
+        if sel.search(name):
+            status, out, tr = boot(run, build, board, "scenario=deadlock",
+                                   dump=os.path.join(tmp, f"{board}-dl.bin"))
+            if status != 2 or tr is None or not events(tr, "run") or \
+                    "all goroutines are asleep" not in out:
+                t.fail(name, f"exit status {status}, trace {'missing' if tr is None else 'empty'}", out)
+            else:
+                t.ok(name)
+        name = f"{board} trace: the console dump decodes to the same events as the file"
+        if sel.search(name):
+            dump = os.path.join(tmp, f"{board}-f.bin")
+            _, out, a = boot(run, build, board, "scenario=pingpong evtrace_echo=1", dump=dump)
+            b = tracer.from_console(out)
+            if a is None or b is None or tracer.Trace(*tracer.parse(b)).cores != a.cores:
+                t.fail(name, "the two dumps differ (or one is missing)", out)
+            else:
+                t.ok(name)
+    name = "virt trace: without semihosting the dump comes over the console"
+    if sel.search(name):
+        status, out, tr = boot(run, build, "virt", "scenario=sleeper", semihosting=False)
+        if tr is None or check_sleeper(tr):
+            t.fail(name, "no console dump, or the wrong events", out)
+        else:
+            t.ok(name)
