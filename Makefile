@@ -359,6 +359,7 @@ test: | deps
 	$(Q)$(MAKE) --no-print-directory BOARD=rpi3 APP=tests/target LOCKDEBUG=1 image
 	$(Q)$(MAKE) --no-print-directory BOARD=virt APP=bench image
 	$(Q)$(MAKE) --no-print-directory BOARD=rpi4 APP=bench image
+	$(Q)$(foreach b,virt rpi3 rpi4,$(MAKE) --no-print-directory BOARD=$(b) APP=tests/apps/tracing EVTRACE=1 image &&) true
 	$(Q)$(MAKE) --no-print-directory host-test
 	$(Q)python3 tests/run.py --build $(BUILD) --host $(BUILD)/host/results.txt
 
