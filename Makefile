@@ -363,7 +363,7 @@ test: | deps
 	$(Q)$(MAKE) --no-print-directory host-test
 	$(Q)python3 tests/run.py --build $(BUILD) --host $(BUILD)/host/results.txt
 
-# make trace APP=dir: the program on a kernel that records every core's
+# make trace APP=dir [ICOUNT=1]: the program on a kernel that records every core's
 # events (EVTRACE=1, build/<board>-trace/), then tools/evtrace.py turns the
 # dump into build/<board>/<app>/trace.json (Perfetto), trace.png and
 # summary.txt. README, "Tracing".
@@ -373,8 +373,8 @@ TRACE_IMG := $(BUILD)/$(BOARD)$(VARIANT)$(if $(filter 1,$(EVTRACE)),,-trace)/$(A
 trace: no-emulator | deps
 	$(Q)$(MAKE) --no-print-directory BOARD=$(BOARD) APP=$(APP) EVTRACE=1 image
 	@mkdir -p $(TRACE_OUT); rm -f $(TRACE_OUT)/trace.bin
-	-$(Q)$(QEMU) $(QEMU_ARGS) -kernel $(TRACE_IMG) \
-		-append "maxcpus=$(SMP) evtrace=$(TRACE_OUT)/trace.bin $(ARGS)" \
+	-$(Q)$(QEMU) $(QEMU_ARGS) -kernel $(TRACE_IMG) $(if $(filter 1,$(ICOUNT)),-icount shift=0$(comma)align=off$(comma)sleep=off) \
+		-append "maxcpus=$(SMP) evtrace=$(TRACE_OUT)/trace.bin$(if $(filter 1,$(ICOUNT)), icount=1) $(ARGS)" \
 		-semihosting-config enable=on,target=native -nic none -nographic -serial mon:stdio \
 		| tee $(TRACE_OUT)/console.txt
 	$(Q)python3 tools/evtrace.py $(TRACE_OUT)/trace.bin --console $(TRACE_OUT)/console.txt --out $(TRACE_OUT)

@@ -189,10 +189,13 @@ class Trace:
 
     def png(self, path, width=1200, row=28):
         """Cores by time; each task a colour, idle light grey, the
-        scheduler dark grey. Written with zlib alone."""
-        height = row * len(self.cores) + 8
+        scheduler dark grey; core names on the left, a time axis in ms
+        below. Written with zlib alone (a 3x5 pixel font for the labels)."""
+        left, axis = 56, 24
+        height = row * len(self.cores) + 8 + axis
         img = [bytearray(b"\xff\xff\xff" * width) for _ in range(height)]
         span = max(self.t1 - self.t0, 1)
+        plot = width - left - 8
 
         def colour(w):
             if w == "idle":
@@ -201,14 +204,39 @@ class Trace:
                 return (110, 110, 110)
             h = (w * 2654435761) & 0xffffff
             return (60 + (h & 0x7f), 60 + (h >> 8 & 0x7f), 60 + (h >> 16 & 0x7f))
+
+        def rect(x0, x1, y0, y1, rgb):
+            for y in range(max(0, y0), min(height, y1)):
+                img[y][3 * x0:3 * x1] = bytes(rgb) * (x1 - x0)
+
+        def text(x, y, s, scale=2):
+            for ch in s:
+                rows = FONT.get(ch, FONT[" "])
+                for r, bits in enumerate(rows):
+                    for c in range(3):
+                        if bits >> (2 - c) & 1:
+                            rect(x + c * scale, x + (c + 1) * scale, y + r * scale,
+                                 y + (r + 1) * scale, (0, 0, 0))
+                x += 4 * scale
         for c, sl in self.slices().items():
             y0 = 4 + c * row
+            text(4, y0 + row // 2 - 5, f"core {c}")
             for s, e, w in sl:
-                x0 = int((s - self.t0) * (width - 1) / span)
-                x1 = max(x0 + 1, int((e - self.t0) * (width - 1) / span))
-                rgb = bytes(colour(w))
-                for y in range(y0 + 2, y0 + row - 2):
-                    img[y][3 * x0:3 * x1] = rgb * (x1 - x0)
+                x0 = left + int((s - self.t0) * (plot - 1) / span)
+                x1 = max(x0 + 1, left + int((e - self.t0) * (plot - 1) / span))
+                rect(x0, x1, y0 + 2, y0 + row - 2, colour(w))
+        ms = span * 1000 / self.freq
+        step = next((v for v in (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500,
+                                  1000, 2000, 5000) if ms / v <= 10), 10000)
+        ya = 6 + row * len(self.cores)
+        rect(left, left + plot, ya, ya + 1, (0, 0, 0))
+        k = 0
+        while k * step <= ms:
+            x = left + int(k * step / ms * (plot - 1)) if ms else left
+            rect(x, x + 1, ya, ya + 5, (0, 0, 0))
+            label = f"{k * step:g}"
+            text(min(x, width - 4 * 2 * (len(label) + 3)), ya + 8, label + (" ms" if k == 0 else ""))
+            k += 1
         raw = b"".join(b"\0" + bytes(r) for r in img)
 
         def chunk(tag, body):
@@ -216,6 +244,14 @@ class Trace:
         with open(path, "wb") as f:
             f.write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
                     + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b""))
+
+
+# 3x5 glyphs, a row per number (bit 2 the left column).
+FONT = {" ": [0, 0, 0, 0, 0], ".": [0, 0, 0, 0, 2], "0": [7, 5, 5, 5, 7], "1": [2, 6, 2, 2, 7],
+        "2": [7, 1, 7, 4, 7], "3": [7, 1, 7, 1, 7], "4": [5, 5, 7, 1, 1], "5": [7, 4, 7, 1, 7],
+        "6": [7, 4, 7, 5, 7], "7": [7, 1, 1, 1, 1], "8": [7, 5, 7, 5, 7], "9": [7, 5, 7, 1, 7],
+        "c": [0, 7, 4, 4, 7], "o": [0, 7, 5, 5, 7], "r": [0, 6, 5, 4, 4], "e": [7, 5, 7, 4, 7],
+        "m": [0, 7, 7, 5, 5], "s": [0, 7, 6, 3, 7], "e+": [0, 0, 0, 0, 0]}
 
 
 def main():
