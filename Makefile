@@ -427,20 +427,22 @@ RUNS ?= 5
 GO_BENCH := $(BUILD)/bench/go/gobench
 GO_ENV := GOTOOLCHAIN=local GOPROXY=off GOFLAGS=-mod=mod GOCACHE=$(ROOT)/$(BUILD)/bench/go/cache \
 	  CGO_ENABLED=0 GOOS=linux GOARCH=arm64
-BENCH_IMAGES = $(BUILD)/virt/bench/Image $(BUILD)/virt-fplazy/bench/Image
+BENCH_IMAGES = $(BUILD)/virt/bench/Image $(BUILD)/virt-fplazy/bench/Image $(BUILD)/virt-trace/bench/Image
 .PHONY: bench-deps bench-images bench-baseline
 bench-deps:
 	$(Q)bash tools/deps.sh bench
 bench-images: | deps
 	$(Q)$(MAKE) --no-print-directory BOARD=virt APP=bench image
 	$(Q)$(MAKE) --no-print-directory BOARD=virt APP=bench FPSAVE=lazy image
+	$(Q)$(MAKE) --no-print-directory BOARD=virt APP=bench EVTRACE=1 image
 $(GO_BENCH): $(wildcard bench/go/*.go) bench/go/go.mod | bench-deps
 	@echo "  GO      $@"
 	$(Q)cd bench/go && $(GO_ENV) go build -trimpath -o $(ROOT)/$@ .
 ifeq ($(BOARD),virt)
 bench: bench-images $(GO_BENCH) | bench-deps
 	$(Q)python3 tools/bench.py --image $(BUILD)/virt/bench/Image \
-		--lazy-image $(BUILD)/virt-fplazy/bench/Image --go $(GO_BENCH) --runs $(RUNS) \
+		--lazy-image $(BUILD)/virt-fplazy/bench/Image --trace-image $(BUILD)/virt-trace/bench/Image \
+		--go $(GO_BENCH) --runs $(RUNS) \
 		--command "make bench RUNS=$(RUNS)"
 else
 # A Pi: the same image reading PMCCNTR_EL0; run it from an SD card or chainboot.

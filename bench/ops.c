@@ -10,6 +10,7 @@
  *
  * Every loop here is the same loop as bench/go/ops.go: keep them in step.
  */
+#include <kernel/evtrace.h>
 #include "bench.h"
 #include <kernel/generic_timer.h>
 #include <gometal.h>
@@ -367,6 +368,19 @@ static void bench_sleep(void)
 	bench_result("now", bench_now() - t0, n);
 }
 
+/* make trace's cost (kernel/evtrace.h): one recorded event, in an EVTRACE
+ * build; nothing elsewhere. */
+static void bench_evtrace(void)
+{
+#ifdef EVTRACE
+	long n = bench_n(100000);
+	uint64_t t0 = bench_now();
+	for (long i = 0; i < n; i++)
+		evtrace(EV_MARK, (uint32_t)i, 0);
+	bench_result("evtrace", bench_now() - t0, n);
+#endif
+}
+
 void bench_ops(int wall)
 {
 	if (go_ncpu() != 1)
@@ -381,6 +395,7 @@ void bench_ops(int wall)
 	bench_sleep0();
 	if (wall)
 		return;
+	bench_evtrace();
 	bench_steal();
 	bench_preempt();
 	bench_quantum_loss();

@@ -30,6 +30,7 @@ enum evkind {
 	EV_IDLE,	/* a: 1 this core sleeps in WFI, 0 it woke */
 	EV_IPI_SEND,	/* a: target core; b: the IPI */
 	EV_IPI_RECV,	/* a: the IPI */
+	EV_MARK,	/* a, b: anything (make bench's cost per event) */
 };
 
 #ifdef EVTRACE

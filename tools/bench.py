@@ -199,6 +199,8 @@ def full(args):
     R["insn"] = icount_pass(image)
     if lazy:
         R["insn_fplazy"] = icount_pass(lazy)
+    if args.trace_image:
+        R["insn_trace"] = icount_pass(args.trace_image)
     for r in range(args.runs):
         log("round %d of %d: wall-clock ops, then throughput at SMP=1 and SMP=2, ours and Go in turn"
             % (r + 1, args.runs))
@@ -319,6 +321,23 @@ def targets(S):
     return t
 
 
+def trace_table(R):
+    """make trace's cost: one recorded event, and the operations that record
+    some, with tracing built in and without (instructions, -icount)."""
+    tr = R.get("insn_trace") or {}
+    if not tr:
+        return "(not measured: make bench passes --trace-image)"
+    rows = ["| | instructions (-icount), EVTRACE=1 | without | difference |",
+            "| --- | ---: | ---: | ---: |",
+            "| one recorded event (`evtrace()` in a loop) | %.0f | - | |" % tr.get("evtrace", 0)]
+    for key, label in (("yield", "yield switch"), ("spawn", "spawn + run + exit"),
+                       ("pingpong", "unbuffered round trip")):
+        if key in tr and key in R["insn"]:
+            rows.append("| %s | %.0f | %.0f | +%.0f |" % (label, tr[key], R["insn"][key],
+                                                       tr[key] - R["insn"][key]))
+    return "\n".join(rows)
+
+
 def md_tables(S):
     ops = ["| operation | instructions (-icount) | target | ours, ns (TCG) | Go, ns (qemu-user) | ours/Go | hardware, cycles |",
            "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
@@ -426,6 +445,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--image", required=True, help="bench image for QEMU virt")
     ap.add_argument("--lazy-image", help="the same built with FPSAVE=lazy")
+    ap.add_argument("--trace-image", help="the same built with EVTRACE=1 (make trace's cost)")
     ap.add_argument("--go", help="the Go peer, built for arm64")
     ap.add_argument("--out", default=os.path.join(ROOT, "build", "bench"))
     ap.add_argument("--md", default=os.path.join(ROOT, "BENCHMARKS.md"))
@@ -458,6 +478,7 @@ def main():
               indent=1, default=str)
     tmpl = open(os.path.join(ROOT, "bench", "BENCHMARKS.md.in")).read()
     fields = md_tables(S)
+    fields["trace_table"] = trace_table(R)
     fields.update(meta)
     fields["tools"] = ", ".join("%s %s" % kv for kv in meta["tools"].items())
     fields["ncpu"] = str(os.cpu_count())

@@ -21,7 +21,7 @@ import sys
 import zlib
 
 EV = {1: "run", 2: "spawn", 3: "name", 4: "ready", 5: "steal", 6: "preempt", 7: "timer",
-      8: "idle", 9: "ipi_send", 10: "ipi_recv"}
+      8: "idle", 9: "ipi_send", 10: "ipi_recv", 11: "mark"}
 IPIS = {0: "resched", 1: "call", 2: "stop", 3: "ping"}
 STATES = {0: "idle", 1: "runnable", 2: "running", 3: "waiting", 4: "dead"}
 
