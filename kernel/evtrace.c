@@ -4,7 +4,9 @@
  * Dump format (little-endian), read by tools/evtrace.py:
  *   "GMTRACE1", u32 cores, u32 event size (24), u64 counter frequency,
  *   then per core: u64 events recorded, u64 events kept, the kept events
- *   oldest first ({u64 time, u32 kind, u32 a, u64 b}).
+ *   oldest first ({u64 time, u32 kind, u32 a, u64 b}); then the wait
+ *   reasons the EV_WAIT events point at: u32 count, and each as u64
+ *   address, u32 length, its bytes.
  * It goes to the host file named by the boot argument evtrace= through
  * semihosting; without a host (a Pi), over the console as base64 lines
  * "evtrace: <...>" between "evtrace: begin <bytes>" and "evtrace: end",
@@ -97,9 +99,43 @@ static void out64(uint64_t v)
 	out(&v, 8);
 }
 
+/* The distinct wait reasons that EV_WAIT events name (kernel strings). */
+#define NREASONS 64
+static uint64_t reasons[NREASONS];
+static int nreasons;
+
+static void collect_reasons(int ncpu)
+{
+	nreasons = 0;
+	for (int i = 0; i < ncpu; i++) {
+		struct ring *r = &rings[i];
+		uint64_t h = r->head, kept = h < RING ? h : RING;
+		for (uint64_t k = h - kept; k < h; k++) {
+			struct ev *e = &r->ev[k & (RING - 1)];
+			int j = 0;
+			if (e->kind != EV_WAIT || !e->b)
+				continue;
+			while (j < nreasons && reasons[j] != e->b)
+				j++;
+			if (j == nreasons && nreasons < NREASONS)
+				reasons[nreasons++] = e->b;
+		}
+	}
+}
+
+static uint32_t slen(const char *s)
+{
+	uint32_t n = 0;
+	while (s[n] && n < 64)
+		n++;
+	return n;
+}
+
 static uint64_t dump_size(int ncpu)
 {
-	uint64_t n = 24;
+	uint64_t n = 24 + 4;
+	for (int i = 0; i < nreasons; i++)
+		n += 12 + slen((const char *)(uintptr_t)reasons[i]);
 	for (int i = 0; i < ncpu; i++) {
 		uint64_t h = rings[i].head;
 		n += 16 + (h < RING ? h : RING) * sizeof(struct ev);
@@ -124,6 +160,15 @@ static uint64_t dump_to(int ncpu)
 		for (uint64_t k = h - kept; k < h; k++)
 			out(&r->ev[k & (RING - 1)], sizeof(struct ev));
 	}
+	uint32_t n = (uint32_t)nreasons;
+	out(&n, 4);
+	for (int i = 0; i < nreasons; i++) {
+		const char *s = (const char *)(uintptr_t)reasons[i];
+		uint32_t len = slen(s);
+		out64(reasons[i]);
+		out(&len, 4);
+		out(s, len);
+	}
 	return lost;
 }
 
@@ -139,6 +184,7 @@ void evtrace_dump(void)
 	char file[128] = "";
 	for (int i = 0; path && path[i] && i < (int)sizeof(file) - 1; i++)
 		file[i] = path[i];
+	collect_reasons(ncpu);
 	fd = file[0] ? semihost_open_write(file) : -1;
 	uint64_t lost = 0;
 	if (fd >= 0) {

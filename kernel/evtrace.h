@@ -31,6 +31,9 @@ enum evkind {
 	EV_IPI_SEND,	/* a: target core; b: the IPI */
 	EV_IPI_RECV,	/* a: the IPI */
 	EV_MARK,	/* a, b: anything (make bench's cost per event) */
+	EV_WAIT,	/* a: task id; b: its wait reason (a string's address,
+			 * which the dump spells out) */
+	EV_IRQ,		/* a: interrupt number taken (not the timer's, nor IPIs) */
 };
 
 #ifdef EVTRACE

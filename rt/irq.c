@@ -6,6 +6,7 @@
  * interrupted task (kernel/preempt.h). The timer interrupt may ask to
  * preempt that task (sched/preempt.c); boot/vectors.S then switches.
  */
+#include <kernel/evtrace.h>
 #include <kernel/irqchip.h>
 #include <kernel/generic_timer.h>
 #include <kernel/frame.h>
@@ -33,6 +34,7 @@ struct g *exc_irq(struct irq_frame *f)
 		} else if (id < NR_IPI) {
 			ipi_handle((int)id);
 		} else if (id >= IRQ_DEV_FIRST) {
+			evtrace(EV_IRQ, id, 0);
 			if (id == plat.uart_irq)
 				conin_irq();
 			else if (gpio_line(id))

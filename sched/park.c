@@ -54,6 +54,7 @@ void go_park(bool (*unlockf)(struct g *, void *), void *arg, const char *reason)
 	preempt_disable(); /* until mcall: park_fn/arg are this core's */
 	struct p *pp = this_p();
 	g->waitreason = reason;
+	evtrace(EV_WAIT, (uint32_t)g->id, (uint64_t)(uintptr_t)reason);
 	pp->park_fn = unlockf;
 	pp->park_arg = arg;
 	mcall(park_m);
@@ -100,6 +101,7 @@ void go_park_unlock(spinlock_t *lock, const char *reason)
 		return;
 	}
 	g->waitreason = reason;
+	evtrace(EV_WAIT, (uint32_t)g->id, (uint64_t)(uintptr_t)reason);
 	g->state = G_WAITING;
 	g_run_here(c, next);
 	g->preempt--; /* the lock's, given back before it is released */

@@ -157,13 +157,16 @@ def run_all(t, sel, run, build):
                 t.fail(name, "; ".join(problems), out)
             else:
                 t.ok(name, f"  ({sum(len(e) for _, e in tr.cores)} events)")
-        name = f"{board} trace: a deadlocked program's trace is written"
-        if sel.search(name):
-            status, out, tr = boot(run, build, board, "scenario=deadlock",
-                                   dump=os.path.join(tmp, f"{board}-dl.bin"))
-            if status != 2 or tr is None or not events(tr, "run") or \
-                    "all goroutines are asleep" not in out:
-                t.fail(name, f"exit status {status}, trace {'missing' if tr is None else 'empty'}", out)
+        for label, want in (("deadlock", "all goroutines are asleep"), ("panic", "tracing: a planted panic")):
+            name = f"{board} trace: a program's trace is written when it ends in a {label}"
+            if not sel.search(name):
+                continue
+            status, out, tr = boot(run, build, board, f"scenario={label}",
+                                   dump=os.path.join(tmp, f"{board}-{label}.bin"))
+            waits = [tr.reasons.get(b) for _, _, a, b in events(tr, "wait")] if tr else []
+            if status != 2 or tr is None or not events(tr, "run") or want not in out or \
+                    "sync.WaitGroup.Wait" not in waits and label == "deadlock":
+                t.fail(name, f"exit status {status}, trace {'missing' if tr is None else 'incomplete'}", out)
             else:
                 t.ok(name)
         name = f"{board} trace: the console dump decodes to the same events as the file"

@@ -21,7 +21,7 @@ import sys
 import zlib
 
 EV = {1: "run", 2: "spawn", 3: "name", 4: "ready", 5: "steal", 6: "preempt", 7: "timer",
-      8: "idle", 9: "ipi_send", 10: "ipi_recv", 11: "mark"}
+      8: "idle", 9: "ipi_send", 10: "ipi_recv", 11: "mark", 12: "wait", 13: "irq"}
 IPIS = {0: "resched", 1: "call", 2: "stop", 3: "ping"}
 STATES = {0: "idle", 1: "runnable", 2: "running", 3: "waiting", 4: "dead"}
 
@@ -38,8 +38,8 @@ def from_console(text):
 
 
 def parse(data):
-    """(counter frequency, [(core, [events])], lost); an event is
-    (time, kind, a, b)."""
+    """(counter frequency, [(core, [events])], lost, {address: wait reason});
+    an event is (time, kind, a, b)."""
     if data[:8] != b"GMTRACE1":
         sys.exit("trace: not a gometal trace (no GMTRACE1 header)")
     ncpu, size, freq = struct.unpack_from("<IIQ", data, 8)
@@ -51,12 +51,21 @@ def parse(data):
         off += kept * size
         lost += head - kept
         cores.append((c, evs))
-    return freq, cores, lost
+    reasons = {}
+    if off + 4 <= len(data):
+        (n,) = struct.unpack_from("<I", data, off)
+        off += 4
+        for _ in range(n):
+            addr, ln = struct.unpack_from("<QI", data, off)
+            reasons[addr] = data[off + 12:off + 12 + ln].decode("utf-8", "replace")
+            off += 12 + ln
+    return freq, cores, lost, reasons
 
 
 class Trace:
-    def __init__(self, freq, cores, lost):
+    def __init__(self, freq, cores, lost, reasons=None):
         self.freq, self.cores, self.lost = freq, cores, lost
+        self.reasons = reasons or {}
         times = [e[0] for _, evs in cores for e in evs]
         self.t0 = min(times) if times else 0
         self.t1 = max(times) if times else 0
@@ -138,6 +147,11 @@ class Trace:
                     ev.append(dict(base, ph="i", s="t", name=f"IPI {IPIS.get(b, b)} to core {a}", cat="ipi"))
                 elif kind == "ipi_recv":
                     ev.append(dict(base, ph="i", s="t", name=f"IPI {IPIS.get(a, a)} received", cat="ipi"))
+                elif kind == "wait":
+                    ev.append(dict(base, ph="i", s="t", name=f"{self.label(a)} waits: "
+                                   f"{self.reasons.get(b, hex(b))}", cat="wait"))
+                elif kind == "irq":
+                    ev.append(dict(base, ph="i", s="t", name=f"interrupt {a}", cat="irq"))
                 elif kind == "run":
                     if a in spawned:
                         ev.append(dict(base, ph="f", bp="e", id=spawned.pop(a), cat="spawn", name="spawn"))
@@ -182,6 +196,18 @@ class Trace:
                  f" us, max {ls[-1]:.1f} us" if ls else "no wake-ups")
             lines.append(f"task {self.label(tid)}: ran {run[tid] / 1000:.3f} ms in {switches[tid]} "
                          f"slices; {q}")
+        # How long each wait reason held tasks: from a park to the task's next ready.
+        parked, held = {}, {}
+        for t, c, k, a, b in sorted((t, c, k, a, b) for c, evs in self.cores for t, k, a, b in evs):
+            kind = EV.get(k)
+            if kind == "wait":
+                parked[a] = (t, self.reasons.get(b, hex(b)))
+            elif kind == "ready" and b in parked:
+                t0, why = parked.pop(b)
+                n, total = held.get(why, (0, 0.0))
+                held[why] = (n + 1, total + self.us(t) - self.us(t0))
+        for why, (n, total) in sorted(held.items(), key=lambda x: -x[1][1]):
+            lines.append(f"wait reason {why}: {n} waits, {total / 1000:.3f} ms in all")
         waits = sorted(((max(v), k) for k, v in lat.items()), reverse=True)[:5]
         if waits:
             lines.append("longest waits to run: " + ", ".join(f"{self.label(k)} {w:.1f} us" for w, k in waits))

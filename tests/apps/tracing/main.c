@@ -6,6 +6,7 @@
  *   hog       two CPU-bound tasks on core 1, 20 ms each (run with quantum=1000)
  *   sleeper   a task sleeps 5 ms
  *   deadlock  main waits for good: the trace must still be written
+ *   panic     a sleeper starts, then main panics: the same
  */
 #include <gometal.h>
 #include <kernel/cmdline.h>
@@ -92,6 +93,10 @@ int main(void)
 		start("sleeper", -1, sleeper);
 	} else if (strcmp(sc, "deadlock") == 0) {
 		wg_add(&wg, 1);
+	} else if (strcmp(sc, "panic") == 0) {
+		start("sleeper", -1, sleeper);
+		go_yield();
+		panic("tracing: a planted panic");
 	} else {
 		printf("tracing: scenario=pingpong|burst|hog|sleeper|deadlock\n");
 		return 1;
