@@ -6,9 +6,10 @@ tasks coloured) and a text summary.
 
     tools/evtrace.py DUMP [--console LOG] --out DIR
 
-DUMP is the file the kernel wrote through semihosting; if it is missing,
-the dump is taken from the console log (base64 lines between "evtrace:
-begin" and "evtrace: end", as a board without semihosting prints it).
+DUMP is the file the kernel wrote through semihosting, or a console log
+holding the dump (base64 lines between "evtrace: begin" and "evtrace:
+end", as a board without semihosting prints it); if DUMP is missing, the
+console log LOG is read instead.
 """
 import argparse
 import base64
@@ -287,6 +288,8 @@ def main():
     ap.add_argument("--out", required=True)
     o = ap.parse_args()
     data = open(o.dump, "rb").read() if os.path.exists(o.dump) else None
+    if data is not None and not data.startswith(b"GMTRACE1"):  # a console log itself
+        data = from_console(data.decode("utf-8", "replace").replace("\r\n", "\n"))
     if data is None and o.console and os.path.exists(o.console):
         data = from_console(open(o.console, errors="replace").read().replace("\r\n", "\n"))
     if not data:
