@@ -37,8 +37,15 @@ static struct ring {
 	struct ev ev[RING];
 } rings[NCPU_MAX];
 
+/* Set once the dump begins: a core that never stopped (interrupts masked
+ * when the stop IPI came) records nothing more, and a fault in the dump
+ * does not dump again. */
+static int frozen;
+
 void evtrace_rec(unsigned kind, uint32_t a, uint64_t b)
 {
+	if (__atomic_load_n(&frozen, __ATOMIC_ACQUIRE))
+		return;
 	uint64_t f = irq_save(); /* one event at a time on this core */
 	struct ring *r = &rings[this_cpu()->id];
 	struct ev *e = &r->ev[r->head & (RING - 1)];
@@ -46,13 +53,14 @@ void evtrace_rec(unsigned kind, uint32_t a, uint64_t b)
 	e->kind = kind;
 	e->a = a;
 	e->b = b;
-	r->head++;
+	__atomic_store_n(&r->head, r->head + 1, __ATOMIC_RELEASE); /* the event, then the count */
 	irq_restore(f);
 }
 
 /* --- the dump: a sink that is a host file or the console --- */
 
 static int fd = -1;
+static uint64_t heads[NCPU_MAX];	/* each ring's head, taken once as the dump begins */
 static unsigned char pend[3];	/* console: bytes waiting for a base64 triple */
 static int npend, col;
 static char line[80];
@@ -79,10 +87,26 @@ static void b64_triple(const unsigned char *p, int n)
 		b64_flush_line();
 }
 
+/* The host file is written 4 KiB at a time (one semihosting trap each). */
+static unsigned char fbuf[4096];
+static size_t fbuf_n;
+static int fbad;	/* a write fell short: the file is incomplete */
+
+static void fflush_out(void)
+{
+	if (fbuf_n && semihost_write(fd, fbuf, fbuf_n) != 0)
+		fbad = 1;
+	fbuf_n = 0;
+}
+
 static void out(const void *buf, size_t n)
 {
 	if (fd >= 0) {
-		semihost_write(fd, buf, n);
+		for (const unsigned char *p = buf; n; n--) {
+			fbuf[fbuf_n++] = *p++;
+			if (fbuf_n == sizeof(fbuf))
+				fflush_out();
+		}
 		return;
 	}
 	for (const unsigned char *p = buf; n; n--) {
@@ -109,7 +133,7 @@ static void collect_reasons(int ncpu)
 	nreasons = 0;
 	for (int i = 0; i < ncpu; i++) {
 		struct ring *r = &rings[i];
-		uint64_t h = r->head, kept = h < RING ? h : RING;
+		uint64_t h = heads[i], kept = h < RING ? h : RING;
 		for (uint64_t k = h - kept; k < h; k++) {
 			struct ev *e = &r->ev[k & (RING - 1)];
 			int j = 0;
@@ -137,7 +161,7 @@ static uint64_t dump_size(int ncpu)
 	for (int i = 0; i < nreasons; i++)
 		n += 12 + slen((const char *)(uintptr_t)reasons[i]);
 	for (int i = 0; i < ncpu; i++) {
-		uint64_t h = rings[i].head;
+		uint64_t h = heads[i];
 		n += 16 + (h < RING ? h : RING) * sizeof(struct ev);
 	}
 	return n;
@@ -153,7 +177,7 @@ static uint64_t dump_to(int ncpu)
 	uint64_t lost = 0;
 	for (int i = 0; i < ncpu; i++) {
 		struct ring *r = &rings[i];
-		uint64_t h = r->head, kept = h < RING ? h : RING;
+		uint64_t h = heads[i], kept = h < RING ? h : RING;
 		lost += h - kept;
 		out64(h);
 		out64(kept);
@@ -172,31 +196,51 @@ static uint64_t dump_to(int ncpu)
 	return lost;
 }
 
-/* evtrace=<host file> (semihosting); without one, or without a host, the
- * console. evtrace_echo=1: the console too (tests compare the two). */
+/* evtrace=<host file> (semihosting); without one, or without a host, or
+ * if the host's file cannot take it all, the console. evtrace=off: no
+ * dump. evtrace_echo=1: the console too (tests compare the two). */
 void evtrace_dump(void)
 {
+	if (__atomic_exchange_n(&frozen, 1, __ATOMIC_ACQ_REL))
+		return; /* a fault in the dump came back here: once is enough */
 	int ncpu = 0;
 	for (int i = 0; i < NCPU_MAX; i++)
-		if (cpus[i].online)
+		if (__atomic_load_n(&cpus[i].online, __ATOMIC_ACQUIRE)) {
 			ncpu = i + 1;
+			/* The acquire pairs with the stopped core's last release
+			 * (it stopped, or it saw frozen: nothing after either). */
+			heads[i] = __atomic_load_n(&rings[i].head, __ATOMIC_ACQUIRE);
+		}
 	const char *path = cmdline_get("evtrace");
 	char file[128] = "";
-	for (int i = 0; path && path[i] && i < (int)sizeof(file) - 1; i++)
-		file[i] = path[i];
+	size_t len = 0;
+	while (path && path[len])
+		len++;
+	if (len == 3 && path[0] == 'o' && path[1] == 'f' && path[2] == 'f')
+		return;
+	if (len >= sizeof(file))
+		kprintf("evtrace: the file name is over %d bytes: the dump goes to the console\n",
+			(int)sizeof(file) - 1);
+	else
+		for (size_t i = 0; i < len; i++)
+			file[i] = path[i];
 	collect_reasons(ncpu);
 	fd = file[0] ? semihost_open_write(file) : -1;
 	uint64_t lost = 0;
 	if (fd >= 0) {
 		lost = dump_to(ncpu);
+		fflush_out();
 		semihost_close(fd);
-		kprintf("evtrace: %s written, %llu events lost to full rings\n", file,
-			(unsigned long long)lost);
 		fd = -1;
-		if (!cmdline_int("evtrace_echo", 0))
+		if (fbad)
+			kprintf("evtrace: %s: the host took only part of it: the dump follows here\n", file);
+		else
+			kprintf("evtrace: %s written, %llu events lost to full rings\n", file,
+				(unsigned long long)lost);
+		if (!fbad && !cmdline_int("evtrace_echo", 0))
 			return;
 	}
-	kprintf("evtrace: begin %llu\n", (unsigned long long)dump_size(ncpu));
+	kprintf("\nevtrace: begin %llu\n", (unsigned long long)dump_size(ncpu));
 	lost = dump_to(ncpu);
 	if (npend)
 		b64_triple(pend, npend);

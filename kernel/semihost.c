@@ -9,7 +9,7 @@
 static volatile int absent;	/* set once a call trapped */
 
 /* The trap instruction, with a label the fault handler compares against. */
-__attribute__((noinline)) /* one trap instruction, one label */
+__attribute__((noipa)) /* one trap instruction, one label: never inlined nor cloned */
 static int64_t semihost_call(uint64_t op, void *arg)
 {
 	register uint64_t x0 __asm__("x0") = op;

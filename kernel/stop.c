@@ -19,7 +19,9 @@ void park(void) __attribute__((noreturn));
 void cpu_stop_self(void)
 {
 	irq_disable();
-	this_cpu()->stopped = 1;
+	/* Release: what this core wrote before (its trace ring, kernel/evtrace.c)
+	 * is visible to the core that sees it stopped. */
+	__atomic_store_n(&this_cpu()->stopped, 1, __ATOMIC_RELEASE);
 	dsb_sy();
 	park();
 }
@@ -40,7 +42,8 @@ int stop_other_cpus(void)
 		uint64_t deadline =
 			timer_count() + timer_ns_to_ticks(CORE_ANSWER_MS * 1000000ull);
 		for (int c = 0; c < ncpu_online; c++)
-			while (c != me && !cpus[c].stopped && timer_count() < deadline)
+			while (c != me && !__atomic_load_n(&cpus[c].stopped, __ATOMIC_ACQUIRE) &&
+			       timer_count() < deadline)
 				cpu_relax();
 	}
 	int running = 0;

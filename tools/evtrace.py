@@ -32,9 +32,12 @@ def from_console(text):
     m = re.search(r"^evtrace: begin (\d+)\n((?:evtrace: [A-Za-z0-9+/=]+\n)*)evtrace: end", text, re.M)
     if not m:
         return None
-    data = base64.b64decode("".join(line[9:] for line in m.group(2).split("\n") if line))
+    try:
+        data = base64.b64decode("".join(line[9:] for line in m.group(2).split("\n") if line))
+    except ValueError as e:
+        raise ValueError(f"the console's dump is not base64: {e}")
     if len(data) != int(m.group(1)):
-        sys.exit(f"trace: the console's dump has {len(data)} bytes, it announced {m.group(1)}")
+        raise ValueError(f"the console's dump has {len(data)} bytes, it announced {m.group(1)}")
     return data
 
 
@@ -42,7 +45,14 @@ def parse(data):
     """(counter frequency, [(core, [events])], lost, {address: wait reason});
     an event is (time, kind, a, b)."""
     if data[:8] != b"GMTRACE1":
-        sys.exit("trace: not a gometal trace (no GMTRACE1 header)")
+        raise ValueError("not a gometal trace (no GMTRACE1 header)")
+    try:
+        return parse_body(data)
+    except struct.error:
+        raise ValueError("the trace is cut short")
+
+
+def parse_body(data):
     ncpu, size, freq = struct.unpack_from("<IIQ", data, 8)
     off, cores, lost = 24, [], 0
     for c in range(ncpu):
@@ -121,45 +131,47 @@ class Trace:
                            "cat": "task" if isinstance(what, int) else what})
         flow = 0
         spawned, readied = {}, {}
-        for c, evs in self.cores:
-            for t, k, a, b in evs:
-                kind, ts = EV.get(k), round(self.us(t), 3)
-                base = {"pid": 0, "tid": c, "ts": ts}
-                if kind == "spawn":
-                    flow += 1
-                    spawned[b] = flow
-                    ev.append(dict(base, ph="s", id=flow, cat="spawn", name="spawn"))
-                    ev.append(dict(base, ph="i", s="t", name=f"spawn {self.label(b)}", cat="spawn",
-                                   args={"parent": a, "child": b}))
-                elif kind == "ready":
+        # In time order over all cores, so that a flow begun on one core
+        # ends at the task's next run on any other.
+        merged = sorted((t, c, k, a, b) for c, evs in self.cores for t, k, a, b in evs)
+        for t, c, k, a, b in merged:
+            kind, ts = EV.get(k), round(self.us(t), 3)
+            base = {"pid": 0, "tid": c, "ts": ts}
+            if kind == "spawn":
+                flow += 1
+                spawned[b] = flow
+                ev.append(dict(base, ph="s", id=flow, cat="spawn", name="spawn"))
+                ev.append(dict(base, ph="i", s="t", name=f"spawn {self.label(b)}", cat="spawn",
+                               args={"parent": a, "child": b}))
+            elif kind == "ready":
+                if b not in spawned:  # a spawn's own ready: its spawn arrow says it
                     flow += 1
                     readied[b] = flow
                     ev.append(dict(base, ph="s", id=flow, cat="ready", name="ready"))
-                    ev.append(dict(base, ph="i", s="t", name=f"ready {self.label(b)}", cat="ready",
-                                   args={"waker": a, "wakee": b}))
-                elif kind == "steal":
-                    ev.append(dict(base, ph="i", s="t", name=f"steal {b} from core {a}", cat="steal",
-                                   args={"thief": c, "victim": a, "tasks": b}))
-                elif kind == "preempt":
-                    ev.append(dict(base, ph="i", s="t", name=f"preempt {self.label(a)}", cat="preempt"))
-                elif kind == "timer":
-                    ev.append(dict(base, ph="i", s="t", name=f"timer of P{a}", cat="timer"))
-                elif kind == "ipi_send":
-                    ev.append(dict(base, ph="i", s="t", name=f"IPI {IPIS.get(b, b)} to core {a}", cat="ipi"))
-                elif kind == "ipi_recv":
-                    ev.append(dict(base, ph="i", s="t", name=f"IPI {IPIS.get(a, a)} received", cat="ipi"))
-                elif kind == "wait":
-                    ev.append(dict(base, ph="i", s="t", name=f"{self.label(a)} waits: "
-                                   f"{self.reasons.get(b, hex(b))}", cat="wait"))
-                elif kind == "irq":
-                    ev.append(dict(base, ph="i", s="t", name=f"interrupt {a}", cat="irq"))
-                elif kind == "run":
-                    if a in spawned:
-                        ev.append(dict(base, ph="f", bp="e", id=spawned.pop(a), cat="spawn", name="spawn"))
-                    elif a in readied:
-                        ev.append(dict(base, ph="f", bp="e", id=readied.pop(a), cat="ready", name="ready"))
-                    ev.append(dict(base, ph="C", name=f"run queue P{c}", args={"tasks": b >> 40 & 0xfff}))
-                    ev.append(dict(base, ph="C", name="global queue", tid=0, args={"tasks": b >> 52}))
+                ev.append(dict(base, ph="i", s="t", name=f"ready {self.label(b)}", cat="ready",
+                               args={"waker": a, "wakee": b}))
+            elif kind == "steal":
+                ev.append(dict(base, ph="i", s="t", name=f"steal {b} from core {a}", cat="steal",
+                               args={"thief": c, "victim": a, "tasks": b}))
+            elif kind == "preempt":
+                ev.append(dict(base, ph="i", s="t", name=f"preempt {self.label(a)}", cat="preempt"))
+            elif kind == "timer":
+                ev.append(dict(base, ph="i", s="t", name=f"timer of P{a}", cat="timer"))
+            elif kind == "ipi_send":
+                ev.append(dict(base, ph="i", s="t", name=f"IPI {IPIS.get(b, b)} to core {a}", cat="ipi"))
+            elif kind == "ipi_recv":
+                ev.append(dict(base, ph="i", s="t", name=f"IPI {IPIS.get(a, a)} received", cat="ipi"))
+            elif kind == "wait":
+                ev.append(dict(base, ph="i", s="t", name=f"{self.label(a)} waits: "
+                               f"{self.reasons.get(b, hex(b))}", cat="wait"))
+            elif kind == "irq":
+                ev.append(dict(base, ph="i", s="t", name=f"interrupt {a}", cat="irq"))
+            elif kind == "run":
+                for pend, cat in ((spawned, "spawn"), (readied, "ready")):
+                    if a in pend:
+                        ev.append(dict(base, ph="f", bp="e", id=pend.pop(a), cat=cat, name=cat))
+                ev.append(dict(base, ph="C", name=f"run queue P{c}", args={"tasks": b >> 40 & 0xfff}))
+                ev.append(dict(base, ph="C", name="global queue", tid=0, args={"tasks": b >> 52}))
         return {"traceEvents": ev, "displayTimeUnit": "ns",
                 "otherData": {"events_lost": self.lost, "counter_hz": self.freq}}
 
@@ -288,13 +300,19 @@ def main():
     ap.add_argument("--out", required=True)
     o = ap.parse_args()
     data = open(o.dump, "rb").read() if os.path.exists(o.dump) else None
-    if data is not None and not data.startswith(b"GMTRACE1"):  # a console log itself
-        data = from_console(data.decode("utf-8", "replace").replace("\r\n", "\n"))
-    if data is None and o.console and os.path.exists(o.console):
-        data = from_console(open(o.console, errors="replace").read().replace("\r\n", "\n"))
+    try:
+        if data is not None and not data.startswith(b"GMTRACE1"):  # a console log itself
+            data = from_console(data.decode("utf-8", "replace").replace("\r\n", "\n"))
+        if data is None and o.console and os.path.exists(o.console):
+            data = from_console(open(o.console, errors="replace").read().replace("\r\n", "\n"))
+    except ValueError as e:
+        sys.exit(f"trace: {e}")
     if not data:
         sys.exit(f"trace: no dump in {o.dump}" + (f" nor in {o.console}" if o.console else ""))
-    tr = Trace(*parse(data))
+    try:
+        tr = Trace(*parse(data))
+    except ValueError as e:
+        sys.exit(f"trace: {e}")
     os.makedirs(o.out, exist_ok=True)
     with open(os.path.join(o.out, "trace.json"), "w") as f:
         json.dump(tr.chrome(), f)
