@@ -55,29 +55,31 @@ def run(cmd, cwd=ROOT, until=None, linger=0, timeout=300, quiet=None, env=None):
     reader.start()
     status = None
     seen_len, last_change = 0, start
-    while time.monotonic() - start < timeout:
-        if p.poll() is not None:
-            status = p.returncode
-            break
-        now = time.monotonic()
-        if len(chunks) != seen_len:
-            seen_len, last_change = len(chunks), now
-        elif quiet and now - last_change > quiet:
-            break
-        if until:
-            seen = b"".join(chunks).decode("utf-8", "replace").replace("\r\n", "\n")
-            if re.search(until, seen, re.M):
-                status = "stopped"
-                time.sleep(linger)
-                break
-        time.sleep(0.05)
-    if p.poll() is None:
-        os.killpg(p.pid, signal.SIGKILL)
-    p.wait()
     try:
-        os.killpg(p.pid, signal.SIGKILL)  # what it left behind, if anything
-    except ProcessLookupError:
-        pass
+        while time.monotonic() - start < timeout:
+            if p.poll() is not None:
+                status = p.returncode
+                break
+            now = time.monotonic()
+            if len(chunks) != seen_len:
+                seen_len, last_change = len(chunks), now
+            elif quiet and now - last_change > quiet:
+                break
+            if until:
+                seen = b"".join(chunks).decode("utf-8", "replace").replace("\r\n", "\n")
+                if re.search(until, seen, re.M):
+                    status = "stopped"
+                    time.sleep(linger)
+                    break
+            time.sleep(0.05)
+    finally:  # also on Ctrl-C: its group is not the terminal's, so nobody else ends it
+        if p.poll() is None:
+            os.killpg(p.pid, signal.SIGKILL)
+        p.wait()
+        try:
+            os.killpg(p.pid, signal.SIGKILL)  # what it left behind, if anything
+        except ProcessLookupError:
+            pass
     reader.join()
     text = b"".join(chunks).decode("utf-8", "replace").replace("\r\n", "\n")
     return status, text, time.monotonic() - start
