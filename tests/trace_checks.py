@@ -216,6 +216,20 @@ def run_checks(t, sel, run, build, tmp):
                 t.fail(name, "the two dumps differ (or one is missing)", out)
             else:
                 t.ok(name)
+    name = "make trace APP=tests/apps/tracing ARGS=scenario=sleeper ICOUNT=1 leaves its files"
+    if sel.search(name):
+        env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKEOVERRIDES", "MAKELEVEL")}
+        d = os.path.join(build, "virt", "tracing")
+        for f in ("trace.json", "trace.png", "summary.txt", "trace.bin"):
+            if os.path.exists(os.path.join(d, f)):
+                os.remove(os.path.join(d, f))
+        status, out, _ = run(["make", "-s", "--no-print-directory", "trace", "APP=tests/apps/tracing",
+                              "ARGS=scenario=sleeper", "ICOUNT=1"], timeout=600, env=env)
+        files = [f for f in ("trace.json", "trace.png", "summary.txt") if os.path.exists(os.path.join(d, f))]
+        if status != 0 or len(files) != 3 or "task sleeper (2): ran" not in out:
+            t.fail(name, f"exit status {status}, files {files}", out)
+        else:
+            t.ok(name)
     name = "virt trace: without semihosting the dump comes over the console"
     if sel.search(name):
         status, out, tr = boot(run, build, "virt", "scenario=sleeper", semihosting=False)
