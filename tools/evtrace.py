@@ -137,19 +137,15 @@ class Trace:
         for t, c, k, a, b in merged:
             kind, ts = EV.get(k), round(self.us(t), 3)
             base = {"pid": 0, "tid": c, "ts": ts}
-            if kind == "spawn":
-                flow += 1
-                spawned[b] = flow
-                ev.append(dict(base, ph="s", id=flow, cat="spawn", name="spawn"))
-                ev.append(dict(base, ph="i", s="t", name=f"spawn {self.label(b)}", cat="spawn",
-                               args={"parent": a, "child": b}))
-            elif kind == "ready":
-                if b not in spawned:  # a spawn's own ready: its spawn arrow says it
+            if kind in ("spawn", "ready"):
+                # An arrow to the task's next run; a spawn's own ready draws none.
+                pend = spawned if kind == "spawn" else readied
+                if kind == "spawn" or b not in spawned:
                     flow += 1
-                    readied[b] = flow
-                    ev.append(dict(base, ph="s", id=flow, cat="ready", name="ready"))
-                ev.append(dict(base, ph="i", s="t", name=f"ready {self.label(b)}", cat="ready",
-                               args={"waker": a, "wakee": b}))
+                    pend[b] = flow
+                    ev.append(dict(base, ph="s", id=flow, cat=kind, name=kind))
+                who = {"parent": a, "child": b} if kind == "spawn" else {"waker": a, "wakee": b}
+                ev.append(dict(base, ph="i", s="t", name=f"{kind} {self.label(b)}", cat=kind, args=who))
             elif kind == "steal":
                 ev.append(dict(base, ph="i", s="t", name=f"steal {b} from core {a}", cat="steal",
                                args={"thief": c, "victim": a, "tasks": b}))
