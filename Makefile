@@ -4,6 +4,8 @@
 #              [QUANTUM_US=us] [FPSAVE=eager|lazy] [LOCKDEBUG=1] [DTB=file|linux]
 #   make test  every on-target suite on every board and SMP setting, host tests
 #   make test-fresh   make run and make test in a minimal Debian 12 root, as a new user would (root only)
+#   make check APP=dir [BOARDS= SMP= RUN= SEED= ICOUNT=1 CHAOS=1 ...]   the program's own tests (dir/tests/*.c)
+#   make trace APP=dir [ICOUNT=1]   run with every core's events recorded: trace.json, trace.png, summary
 #   make bench [RUNS=n]       benchmarks beside Go: table, build/bench/results.json, plots, BENCHMARKS.md
 #   make bench BOARD=rpi3|rpi4|rpi5   the same benchmark for a Pi, reading the cycle counter
 #   make bench-baseline BASELINE_REASON="..."   new bench/baseline.json (make test holds counts to it)
