@@ -3,13 +3,14 @@
  * in a ring per core, written to the host when the system stops.
  *
  * Built only into EVTRACE kernels (make trace builds build/<board>-trace/):
- * elsewhere evtrace() is an empty inline and costs nothing. Recording
+ * elsewhere evtrace() is a macro that evaluates nothing. Recording
  * takes no lock and allocates nothing: a core writes only its own ring,
  * with interrupts masked for the few instructions of one event, so a
  * handler on the same core cannot interleave with it and no other core
  * writes there. The rings are read only by system_stop (kernel/stop.c),
- * once every other core has stopped. A full ring overwrites its oldest
- * events; the dump says how many were lost.
+ * once every other core has stopped and recording is frozen (a core that
+ * never stopped may leave one event half-written). A full ring overwrites
+ * its oldest events; the dump says how many were lost.
  *
  * Timestamps are the generic counter (the same on every core; ARM ARM
  * D11.1.2, "The system counter").

@@ -41,7 +41,7 @@ SUITES = [
     # interrupt controller.
     ("virt smp=4 LOCKDEBUG=1", "virt", 4, ["LOCKDEBUG=1"], "", 4),
     ("rpi3 smp=4 LOCKDEBUG=1", "rpi3", 4, ["LOCKDEBUG=1"], "", 4),
-    # Under -icount (ICOUNT): the guest's clock counts its own instructions,
+    # Under -icount (tools/check.py's ICOUNT): the guest's clock counts its own instructions,
     # so no host stall reaches it, and the checks that judge time are held
     # to tight bounds (ktest.h: "exact"); everywhere else they check only
     # what a stall cannot break. The whole suite on virt; on the Pi 3
@@ -56,7 +56,6 @@ SUITES = [
     # The timer watcher's pokes through the Pi 3's mailbox IPIs.
     ("rpi3 smp=4 icount timers", "rpi3", 4, [], "icount=1 test=timers", 4),
 ]
-ICOUNT = ["-icount", "shift=0,align=off,sleep=off"]
 
 # Each crash case (tests/target/test_crash.c, which states what it must
 # print and its exit status: .expect, .status) and where it runs: a board,

@@ -7,9 +7,13 @@ CHAOS=1 and replayed from its seed, benchmarks, and apps/pipeline's tests
 on every board."""
 import os
 import re
+import sys
 import xml.etree.ElementTree as ET
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "tools"))
+from check import user_env  # noqa: E402
+
 JUNIT = os.path.join(ROOT, "build", "check", "junit.xml")
 
 # tests/apps/harness at SMP=2, on each board ({board}): lines make check must print.
@@ -39,13 +43,10 @@ OUTCOMES = [
 FAILS = ["checks.fails_eq_shows_both_values: failed", "checks.fails_str_eq_shows_both_strings: failed"]
 
 
-# make check as a user runs it: nothing of the outer make (make test V=1,
-# BOARD=...) leaks in through the environment.
-ENV = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKEOVERRIDES", "MAKELEVEL", "MFLAGS")}
-
-
 def make_check(run, args, timeout=900):
-    return run(["make", "-s", "--no-print-directory", "check"] + args, timeout=timeout, env=ENV)
+    """make check as a user runs it (check.user_env: no outer make's flags)."""
+    return run(["make", "-s", "--no-print-directory", "check"] + args, timeout=timeout,
+               env=user_env())
 
 
 def check_outcomes(t, run, name):

@@ -22,7 +22,7 @@ TIMEOUT = int(os.environ.get("GOMETAL_TEST_TIMEOUT", "300"))  # a hang, not a sl
 TAIL = 25
 
 # What runs: the suites, the crash cases, the bad build variables.
-from cases import BAD_INPUT, CRASHES, ENTRY_REFUSALS, ICOUNT, SUITES  # noqa: E402
+from cases import BAD_INPUT, CRASHES, ENTRY_REFUSALS, SUITES  # noqa: E402
 import console_input  # noqa: E402
 import harness_checks  # noqa: E402
 import trace_checks  # noqa: E402
@@ -30,7 +30,7 @@ from file_checks import check_board_sources, check_image_header  # noqa: E402
 # Booting and reading a test image: the runner behind make check.
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 import check as checker  # noqa: E402
-from check import parse, qemu_base, symbolize  # noqa: E402
+from check import ICOUNT, parse, qemu_base, qemu_cmd, symbolize  # noqa: E402
 
 
 def run(cmd, cwd=ROOT, until=None, linger=0, timeout=TIMEOUT, env=None):
@@ -80,13 +80,8 @@ def boot_cmd(build, board, smp, make_vars, args, semihosting=True):
     image = IMAGES[board]
     d = os.path.join(build, board + variant(make_vars), "target")
     T.elf = os.path.join(d, "kernel.elf")
-    cmd = qemu_base(board, smp, make_vars) + [
-        "-kernel", os.path.join(d, image),
-        "-append", f"maxcpus={smp} {args}".strip(),
-        "-nic", "none", "-display", "none", "-monitor", "none", "-serial", "stdio",
-    ] + (["-semihosting-config", "enable=on,target=native"] if semihosting else []) \
-      + (ICOUNT if "icount=1" in args.split() else [])
-    return cmd
+    return qemu_cmd(board, smp, os.path.join(d, image), f"maxcpus={smp} {args}".strip(), make_vars,
+                    semihosting, icount="icount=1" in args.split())
 
 
 def run_gdb(t, build, board):

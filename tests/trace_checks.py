@@ -13,7 +13,7 @@ import tempfile
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 import evtrace as tracer  # noqa: E402
-from check import ICOUNT, IMAGES, qemu_base  # noqa: E402
+from check import IMAGES, qemu_cmd, user_env  # noqa: E402
 
 BOARDS = ("virt", "rpi3", "rpi4")
 
@@ -21,11 +21,8 @@ BOARDS = ("virt", "rpi3", "rpi4")
 def boot(run, build, board, args, semihosting=True, dump=None):
     """Boots tests/apps/tracing under -icount; returns (status, console, events)."""
     img = os.path.join(build, f"{board}-trace", "tracing", IMAGES[board])
-    cmd = qemu_base(board, 4) + ["-kernel", img, "-append", f"maxcpus=4 {args}" +
-                                 (f" evtrace={dump}" if dump else " evtrace="),
-                                 "-nic", "none", "-display", "none", "-monitor", "none",
-                                 "-serial", "stdio"] + ICOUNT + \
-        (["-semihosting-config", "enable=on,target=native"] if semihosting else [])
+    append = f"maxcpus=4 {args} evtrace={dump or ''}"
+    cmd = qemu_cmd(board, 4, img, append, semihosting=semihosting, icount=True)
     status, out, _ = run(cmd, timeout=300)
     try:
         data = open(dump, "rb").read() if dump and os.path.exists(dump) else tracer.from_console(out)
@@ -218,13 +215,12 @@ def run_checks(t, sel, run, build, tmp):
                 t.ok(name)
     name = "make trace APP=tests/apps/tracing ARGS=scenario=sleeper ICOUNT=1 leaves its files"
     if sel.search(name):
-        env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKEOVERRIDES", "MAKELEVEL")}
         d = os.path.join(build, "virt", "tracing")
         for f in ("trace.json", "trace.png", "summary.txt", "trace.bin"):
             if os.path.exists(os.path.join(d, f)):
                 os.remove(os.path.join(d, f))
         status, out, _ = run(["make", "-s", "--no-print-directory", "trace", "APP=tests/apps/tracing",
-                              "ARGS=scenario=sleeper", "ICOUNT=1"], timeout=600, env=env)
+                              "ARGS=scenario=sleeper", "ICOUNT=1"], timeout=600, env=user_env())
         files = [f for f in ("trace.json", "trace.png", "summary.txt") if os.path.exists(os.path.join(d, f))]
         if status != 0 or len(files) != 3 or "task sleeper (2): ran" not in out:
             t.fail(name, f"exit status {status}, files {files}", out)

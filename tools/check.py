@@ -171,6 +171,23 @@ def xml_safe(text):
     return re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", "?", text)
 
 
+def qemu_cmd(board, smp, image, append, make_vars=(), semihosting=True, icount=False):
+    """The QEMU command line that boots a test image: the board's machine
+    (make print-qemu), the console on stdio, no network, display or monitor."""
+    return qemu_base(board, smp, make_vars) + [
+        "-kernel", image, "-append", append,
+        "-nic", "none", "-display", "none", "-monitor", "none", "-serial", "stdio",
+    ] + (["-semihosting-config", "enable=on,target=native"] if semihosting else []) \
+      + (ICOUNT if icount else [])
+
+
+def user_env():
+    """The environment a user's own `make ...` would see: nothing of an
+    outer make (make test V=1, BOARD=...) leaking in through it."""
+    return {k: v for k, v in os.environ.items()
+            if k not in ("MAKEFLAGS", "MAKEOVERRIDES", "MAKELEVEL", "MFLAGS")}
+
+
 class Report:
     """Console lines, the tally, and the JUnit XML (one <testsuite> per
     configuration: board, cores, seed)."""
@@ -248,10 +265,7 @@ class Checker:
             sys.exit(f"check: the boot arguments would be {len(line)} bytes, over the kernel's "
                      f"{CMDLINE_MAX - 1} (kernel/cmdline.c): select fewer tests with RUN=, or "
                      f"shorten ARGS")
-        cmd = qemu_base(board, smp, self.o.make_var) + [
-            "-kernel", img, "-append", line,
-            "-nic", "none", "-display", "none", "-monitor", "none", "-serial", "stdio",
-            "-semihosting-config", "enable=on,target=native"] + (ICOUNT if self.o.icount else [])
+        cmd = qemu_cmd(board, smp, img, line, self.o.make_var, icount=self.o.icount)
         return run(cmd, timeout=timeout or self.o.timeout, quiet=quiet or self.o.quiet)
 
     def entries(self, board):

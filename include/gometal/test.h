@@ -19,7 +19,7 @@
  * The console shows, for each test (as Go's `go test -v` and googletest):
  *
  *   [ RUN      ] queue.keeps_order
- *     tests/test_queue.c:12: check failed: pop() == 1 (2 != 1)
+ *     tests/test_queue.c:12: check failed: pop() == 1 (left 2, right 1)
  *   [  FAILED  ] queue.keeps_order (3 ms)
  *   test: N passed, M failed
  *
@@ -51,7 +51,6 @@ struct gm_test {
 	int status;		/* CRASH: the exit status (2, a panic's, unless stated) */
 	void (*bench)(struct gm_bench *);
 };
-
 
 enum { GM_TEST, GM_CRASH, GM_BENCH, GM_SETUP, GM_TEARDOWN };
 

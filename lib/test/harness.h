@@ -26,7 +26,7 @@ void watchdog_start(void);
 void watchdog_arm(const struct gm_test *t, unsigned timeout_ms);
 void watchdog_disarm(void);
 
-/* bench.c: runs each BENCH whose index is selected. */
+/* bench.c: runs one BENCH, growing b->n until a run fills the bench time. */
 void bench_run(const struct gm_test *t);
 
 /* splitmix64: the harness's seeded generator (test order, test_rand). */
