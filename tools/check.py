@@ -294,9 +294,13 @@ class Checker:
     def bits(self, chosen):
         return format(sum(1 << e["i"] for e in chosen), "x")
 
+    def config(self, board, smp, seed):
+        """A configuration's name in the report: "virt smp=4 seed=3 chaos"."""
+        return f"{board} smp={smp}" + (f" seed={seed}" if seed else "") + (" chaos" if self.o.chaos else "")
+
     def run_tests(self, board, smp, seed, tests):
         o = self.o
-        config = f"{board} smp={smp}" + (f" seed={seed}" if seed else "") + (" chaos" if o.chaos else "")
+        config = self.config(board, smp, seed)
         if not tests:
             return
         base = f"count={o.count} seed={seed}" + \
@@ -345,7 +349,7 @@ class Checker:
                 return
 
     def run_crash(self, board, smp, seed, e):
-        config = f"{board} smp={smp}" + (f" seed={seed}" if seed else "") + (" chaos" if self.o.chaos else "")
+        config = self.config(board, smp, seed)
         status, out, secs = self.boot(board, smp, f"crash={e['name']} seed={seed}" +
                                       (" icount=1" if self.o.icount else "") +
                                       (f" {self.o.args}" if self.o.args else ""))
