@@ -28,3 +28,4 @@ void bench_throughput(void);	/* fork-join fib, sieve, daisy chain, matmul */
 void bench_memory(void);	/* bytes per blocked task */
 void bench_maxtasks(void);	/* blocked tasks until memory runs out */
 void bench_latency(void);	/* timer lateness, spawn to first run */
+void bench_scale(void);		/* spawn and steal against the core count */

@@ -3,10 +3,11 @@
  *   bench=ops        per-operation costs on one core; under -icount
  *                    shift=0 the counter reads instructions
  *   bench=wall       the subset Go can run too, timed in ns (plain TCG)
- *   bench=throughput fork-join fib(27), sieve, daisy chain, matmul, in ms
+ *   bench=throughput fork-join fib(34), sieve, daisy chain, matmul, in ms
  *   bench=memory     RAM per blocked task (100,000 tasks)
  *   bench=maxtasks   blocked tasks until memory runs out
  *   bench=latency    timer lateness and spawn-to-first-run (p50, p99, max)
+ *   bench=scale      spawn and steal against the core count (under -icount)
  * scale=PERCENT shrinks the iteration counts (the quick pass of `make test`).
  */
 #include "bench.h"
@@ -77,8 +78,10 @@ int main(void)
 		bench_maxtasks();
 	else if (!strcmp(mode, "latency"))
 		bench_latency();
+	else if (!strcmp(mode, "scale"))
+		bench_scale();
 	else
-		panic("bench: unknown mode '%s' (ops, wall, throughput, memory, maxtasks, latency)", mode);
+		panic("bench: unknown mode '%s' (ops, wall, throughput, memory, maxtasks, latency, scale)", mode);
 	printf("bench: done\n");
 	return 0;
 }

@@ -3,7 +3,7 @@
  */
 #pragma once
 
-#define NCPU_MAX		16	/* GICv3 on virt goes past 8 */
+#define NCPU_MAX		128	/* QEMU virt with GICv3 models this many and more */
 /*
  * How long one core waits for another to answer: to come online, to stop.
  * A real core answers within microseconds; an emulated one is a host

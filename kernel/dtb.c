@@ -82,6 +82,7 @@ struct node {
 	const uint8_t *ranges;	/* how child addresses map to ours, if given */
 	uint32_t ranges_len;
 	bool has_ranges;
+	int redist_regions;	/* GICv3 "#redistributor-regions", 0 if absent */
 };
 
 static void zero(void *p, size_t n)
@@ -197,8 +198,14 @@ static void node_done(const struct node *stack, int depth, struct dt_info *o)
 	enum dt_intc kind = intc_kind(n);
 	if (kind != DT_INTC_NONE && intc_rank(kind) > intc_rank(o->intc)) {
 		o->intc = kind;
-		o->intc_reg[0] = cpu_addr(stack, depth, 0);
-		o->intc_reg[1] = cpu_addr(stack, depth, 1);
+		for (int i = 0; i < DT_MAX_INTC_REG; i++) {
+			o->intc_reg[i] = cpu_addr(stack, depth, i);
+			o->intc_size[i] = reg_size(n, parent, i);
+		}
+		/* QEMU virt past 123 cores: a second region of redistributors,
+		 * above 4 GiB (Linux Documentation/devicetree/bindings/
+		 * interrupt-controller/arm,gic-v3.yaml, #redistributor-regions). */
+		o->intc_redist_regions = n->redist_regions ? n->redist_regions : 1;
 	}
 	if (!o->pl011 && compat_has(n->compat, n->compat_len, "arm,pl011"))
 		o->pl011 = cpu_addr(stack, depth, 0);
@@ -222,6 +229,8 @@ static void prop(struct node *stack, int depth, const char *pname, const uint8_t
 		n->ranges = val, n->ranges_len = len, n->has_ranges = true;
 	else if (str_eq(pname, "status"))
 		n->disabled = !str_eq((const char *)val, "okay") && !str_eq((const char *)val, "ok");
+	else if (str_eq(pname, "#redistributor-regions") && len == 4)
+		n->redist_regions = (int)be32(val);
 	else if (str_eq(pname, "no-map"))
 		n->no_map = true;
 	else if (str_eq(pname, "cpu-release-addr") && len >= 4)

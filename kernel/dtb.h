@@ -7,7 +7,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define DT_MAX_CPUS 16
+#define DT_MAX_CPUS 128
+#define DT_MAX_INTC_REG 4
 #define DT_MAX_NOMAP 4
 
 enum dt_intc { DT_INTC_NONE, DT_INTC_GICV2, DT_INTC_GICV3, DT_INTC_BCM2836 };
@@ -18,7 +19,9 @@ struct dt_info {
 	const char *bootargs;		/* /chosen/bootargs, inside the blob */
 	enum dt_psci psci;		/* /psci method */
 	enum dt_intc intc;
-	uint64_t intc_reg[2];		/* GIC: distributor, cpu-if or redistributors */
+	/* GIC: distributor, then cpu interface (v2) or redistributor regions (v3) */
+	uint64_t intc_reg[DT_MAX_INTC_REG], intc_size[DT_MAX_INTC_REG];
+	int intc_redist_regions;	/* GICv3: #redistributor-regions (1 if absent) */
 	uint64_t pl011;			/* first arm,pl011 node's base, 0 if none */
 	int ncpus;			/* cpu nodes recorded below */
 	int ncpus_found;		/* cpu nodes in the blob, also past DT_MAX_CPUS */

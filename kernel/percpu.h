@@ -23,8 +23,9 @@ struct cpu {
 	uint64_t timer_ticks;	/* timer interrupts taken */
 	uint64_t timer_ticks_idle; /* of those, with no task running here */
 	volatile uint64_t ipis[16]; /* IPI interrupts taken, per IPI number */
-	uint64_t ping_pending;	/* IPI_PING senders' bits, set by them (atomic) */
-	uint64_t ping_seen;	/* senders whose ping this core has handled */
+	/* IPI_PING senders, a bit per core (bit c % 64 of word c / 64). */
+	uint64_t ping_pending[NCPU_MAX / 64];	/* set by the senders (atomic) */
+	uint64_t ping_seen[NCPU_MAX / 64];	/* senders whose ping this core has handled */
 	/* Cross-core call slot (kernel/smp_call.c); written by the caller
 	 * under call_lock, cleared by this core. */
 	spinlock_t call_lock;

@@ -33,6 +33,8 @@ struct platform {
 
 	const struct irqchip *irqchip;
 	uint64_t intc_base[2];		/* GICD + GICC/GICR, or the BCM2836 local block */
+	struct mmio_range gicr[3];	/* GICv3: redistributor regions (gicr[0] at intc_base[1]) */
+	int ngicr;
 	uint64_t intc_gpu_base;		/* BCM2836: the BCM2835 controller of the devices */
 
 	const struct gpio_chip *gpio;	/* edge events (kernel/gpio.h); NULL: none */

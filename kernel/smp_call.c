@@ -26,7 +26,8 @@ void ipi_send(int cpu, enum ipi ipi)
 
 void ipi_ping(int cpu)
 {
-	__atomic_fetch_or(&cpus[cpu].ping_pending, 1ull << cpu_id(), __ATOMIC_RELEASE);
+	int me = cpu_id();
+	__atomic_fetch_or(&cpus[cpu].ping_pending[me / 64], 1ull << (me % 64), __ATOMIC_RELEASE);
 	ipi_send(cpu, IPI_PING);
 }
 
@@ -36,8 +37,11 @@ void ipi_ping(int cpu)
 static void ping_collect(void)
 {
 	struct cpu *c = this_cpu();
-	uint64_t from = __atomic_exchange_n(&c->ping_pending, 0, __ATOMIC_ACQUIRE);
-	__atomic_fetch_or(&c->ping_seen, from, __ATOMIC_RELEASE);
+	for (int w = 0; w < NCPU_MAX / 64; w++) {
+		uint64_t from = __atomic_exchange_n(&c->ping_pending[w], 0, __ATOMIC_ACQUIRE);
+		if (from)
+			__atomic_fetch_or(&c->ping_seen[w], from, __ATOMIC_RELEASE);
+	}
 }
 
 static void call_run(void)

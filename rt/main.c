@@ -5,6 +5,7 @@
  * then the other cores.
  */
 #include <kernel/mmu.h>
+#include <kernel/ipi.h>
 #include <kernel/irqchip.h>
 #include <kernel/generic_timer.h>
 #include <kernel/cmdline.h>
@@ -85,7 +86,7 @@ void kernel_main(uint64_t dtb, uint64_t entry_el)
 	if (trace > 0)
 		schedtrace_start((uint64_t)trace, cmdline_get("scheddetail") != 0);
 	__atomic_store_n(&sched.started, 1, __ATOMIC_RELEASE);
-	dsb_ish();
-	sev(); /* the other cores wait for `started` in WFE */
+	for (int i = 1; i < ncpu_online; i++)
+		ipi_send(i, IPI_RESCHED); /* they wait for `started` in WFI (rt/smp.c) */
 	sched_start();
 }

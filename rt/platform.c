@@ -41,6 +41,37 @@ static void leave_out(uint64_t base, uint64_t size)
 	plat.ram_size = hi - lo;
 }
 
+/* Is [base, base + size) inside a range the board maps already? */
+static bool mapped(uint64_t base, uint64_t size)
+{
+	for (int i = 0; i < plat.nmmio; i++)
+		if (base >= plat.mmio[i].base &&
+		    base + size <= plat.mmio[i].base + plat.mmio[i].size)
+			return true;
+	return false;
+}
+
+/*
+ * GICv3's redistributor regions, mapped as devices where the board's
+ * ranges do not cover them: QEMU virt puts the first 123 cores' in its
+ * device space and the rest in a second region at 256 GiB (hw/arm/virt.c,
+ * VIRT_HIGH_GIC_REDIST2).
+ */
+static void apply_gicr(const struct dt_info *dt)
+{
+	int n = dt->intc_redist_regions;
+	if (n > (int)(sizeof(plat.gicr) / sizeof(plat.gicr[0])))
+		n = (int)(sizeof(plat.gicr) / sizeof(plat.gicr[0]));
+	plat.ngicr = 0;
+	for (int i = 0; i < n && 1 + i < DT_MAX_INTC_REG && dt->intc_reg[1 + i]; i++) {
+		struct mmio_range r = {dt->intc_reg[1 + i], dt->intc_size[1 + i]};
+		plat.gicr[plat.ngicr++] = r;
+		if (!mapped(r.base, r.size) &&
+		    plat.nmmio < (int)(sizeof(plat.mmio) / sizeof(plat.mmio[0])))
+			plat.mmio[plat.nmmio++] = r;
+	}
+}
+
 static void apply_dtb(const struct dt_info *dt)
 {
 	if (dt->mem_size) {
@@ -65,6 +96,8 @@ static void apply_dtb(const struct dt_info *dt)
 		plat.intc_base[0] = dt->intc_reg[0];
 		plat.intc_base[1] = dt->intc_reg[1];
 	}
+	if (dt->intc == DT_INTC_GICV3)
+		apply_gicr(dt);
 	if (dt->pl011)
 		plat.uart_base = dt->pl011;
 	if (dt->ncpus) {

@@ -144,9 +144,22 @@ void secondary_main(int id)
 	pmu_init_cpu();
 	cpu_init_libc();
 	__atomic_store_n(&c->online, 1, __ATOMIC_RELEASE);
+	/*
+	 * Wait for the boot core to finish bring-up and fix the number of
+	 * Ps; it sends each core IPI_RESCHED then (rt/main.c). WFI, not WFE:
+	 * QEMU's TCG treats WFE as a yield and keeps the vCPU running, so
+	 * with a hundred cores waiting the boot core's thread got a hundredth
+	 * of the host (28 s to bring 128 cores online, 2 host cores). The
+	 * IRQ is masked from the check to the WFI: an IPI arriving in between
+	 * stays pending and ends the WFI (ARM ARM D1.6.2, wake-up events).
+	 */
+	irq_disable();
+	while (!__atomic_load_n(&sched.started, __ATOMIC_ACQUIRE)) {
+		wfi();
+		irq_enable(); /* let what woke us run (an smp_call), then look again */
+		isb();
+		irq_disable();
+	}
 	irq_enable();
-	/* Wait for the boot core to finish bring-up and fix the number of Ps. */
-	while (!__atomic_load_n(&sched.started, __ATOMIC_ACQUIRE))
-		wfe();
 	sched_start();
 }

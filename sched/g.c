@@ -165,8 +165,13 @@ struct g *g_new(size_t stack, const char *name, int pin, void (*fn)(void *), voi
 	memset((char *)g + offsetof(struct g, id), 0,
 	       offsetof(struct g, reent) - offsetof(struct g, id));
 	g->preempt = 0;
-	g->ctx.fpcr = 0;
-	g->ctx.fpsr = 0;
+	/* C11 7.6p4: a thread's floating-point environment starts as its
+	 * creator's (a task made at boot, as FPCR's reset value). Also
+	 * QEMU's: a zeroed FPSR, written on the switch, would clear the
+	 * inexact flag its fast FP path needs (sched/switch.S). */
+	struct g *parent = getg();
+	g->ctx.fpcr = parent ? read_fpcr() : 0;
+	g->ctx.fpsr = parent ? read_fpsr() : 0;
 	g->ctx.x[10] = 0;				/* x29: backtraces end here */
 	g->alllink = all;
 	g->stack_lo = lo;

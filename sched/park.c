@@ -160,6 +160,14 @@ void go_yield(void)
 	if (g->pin >= 0 || !runq_empty_owner(&pp->runq) ||
 	    __atomic_load_n(&pp->npinned, __ATOMIC_RELAXED))
 		goto slow;
+	/* Nothing runnable here nor in the global queue: schedule() would
+	 * pick us again (another P's local tasks are its own to run, or a
+	 * spinning M's to steal, either way). Go on without the lock, which
+	 * every core's yield would otherwise take (32 cores yielding in a
+	 * loop spent most of their time waiting for it). A task queued just
+	 * after this look is one we would not have seen a moment earlier. */
+	if (!__atomic_load_n(&sched.runqsize, __ATOMIC_RELAXED))
+		goto out;
 	spin_lock_raw(&sched.lock);
 	/* The idle list only changes under this lock: with no idle P now, a
 	 * P that goes idle later finds us in the queue (sched/idle.c); with

@@ -227,7 +227,7 @@ static void runnext_grace(struct p *victim)
  * victim's queue; only the last pass may take a victim's runnext, which
  * its owner is probably about to run.
  */
-static struct g *steal_work(struct p *pp)
+struct g *steal_work(struct p *pp)
 {
 	unsigned n = (unsigned)sched.nprocs;
 	if (n < 2)

@@ -270,6 +270,8 @@ void execute(struct g *g, bool inherit) __attribute__((noreturn));
  * runnext (or, with `ring`, its ring's head); NULL when schedule() might
  * choose otherwise. Preemption off. */
 struct g *local_pick(struct p *pp, bool ring, bool *inherit);
+/* A spinning M's search of the other Ps (bench/scale.c measures it). */
+struct g *steal_work(struct p *pp);
 void runq_put_local(struct p *pp, struct g *g, bool next);
 void pinq_put(struct p *pp, struct g *g);
 void ready_put(struct g *g);	/* a new or readied task: runnext or its pinned list */

@@ -52,16 +52,17 @@ sched_mcall:
  */
 	.globl	sched_switch
 sched_switch:
-	save_context
+	save_context			/* leaves FPCR, FPSR in x9, x10 */
 	stlr	wzr, [x2]		/* release: the saved context before the unlock */
 	mov	x0, x1
-	/* fall through into sched_gogo */
+	b	1f
 
 	.globl	sched_gogo
 sched_gogo:
-	ldp	x9, x10, [x0, #CTX_FPCR]
-	msr	fpcr, x9
-	msr	fpsr, x10
+	mrs	x9, fpcr
+	mrs	x10, fpsr
+1:	ldp	x11, x12, [x0, #CTX_FPCR]
+	set_fp_status x11, x12, x9, x10
 	ldp	d8, d9, [x0, #CTX_D8 + 0]
 	ldp	d10, d11, [x0, #CTX_D8 + 16]
 	ldp	d12, d13, [x0, #CTX_D8 + 32]

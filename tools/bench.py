@@ -52,17 +52,18 @@ OPS = [
     ("now", "go_now()", None, False),
 ]
 WORKLOADS = [
-    ("fib", "fork-join fib(27), a task per call above 12"),
+    ("fib", "fork-join fib(34), a task per call above 12"),
     ("sieve", "prime sieve, 1000 primes (a task per prime)"),
-    ("daisy", "daisy chain of 10,000 tasks"),
-    ("matmul", "96x96 matmult, fork-join over rows"),
+    ("daisy", "daisy chain of 10,000 tasks, 6 times"),
+    ("matmul", "96x96 matmult, fork-join over rows, 25 times"),
 ]
-CHECKS = {"fib": "196418", "sieve": "7919", "daisy": "10001"}
+CHECKS = {"fib": "5702887", "sieve": "7919", "daisy": "10001"}
 # Latency distributions (bench/latency.c, bench/go/latency.go): figure key,
 # label; each boot prints <key>_p50, _p99 and _max in ns.
 LATENCY = [("timer_late", "timer lateness"), ("spawn_run", "spawn to first run"),
            ("irq_wake", "device interrupt to its task"), ("irq_select", "the same, in chan_select")]
 LAT_ICOUNT_SMP = (1, 2, 4)   # deterministic: once each
+SCALE_SMP = (1, 4, 16, 64, 128)  # bench=scale, -icount, GICv3 (past 8 cores)
 LAT_WALL_SMP = (1, 4)        # plain TCG and qemu-user: every round
 
 
@@ -91,8 +92,9 @@ def parse(out):
     return res, checks
 
 
-def ours(image, mode, smp=1, mem="512M", icount=False, extra=""):
-    cmd = VIRT + ["-m", mem, "-smp", str(smp), "-kernel", image,
+def ours(image, mode, smp=1, mem="512M", icount=False, extra="", gic3=False):
+    machine = ["-M", "virt,gic-version=3"] if gic3 else []
+    cmd = VIRT + machine + ["-m", mem, "-smp", str(smp), "-kernel", image,
                   "-append", "maxcpus=%d bench=%s %s" % (smp, mode, extra)]
     if icount:
         cmd[1:1] = ICOUNT
@@ -188,6 +190,7 @@ def full(args):
     image, lazy, gobin = args.image, args.lazy_image, args.go
     R = {"insn": {}, "insn_fplazy": {}, "wall": {}, "go_ops": {},
          "throughput": {1: {}, 2: {}}, "go_throughput": {1: {}, 2: {}},
+         "speedups": {"ours": {}, "go": {}},
          "memory": {}, "go_memory": {}, "latency": {}}
 
     def add(dst, res):
@@ -201,11 +204,17 @@ def full(args):
         R["insn_fplazy"] = icount_pass(lazy)
     if args.trace_image:
         R["insn_trace"] = icount_pass(args.trace_image)
+    log("spawn and steal against the core count (-icount, %s cores)"
+        % ", ".join(map(str, SCALE_SMP)))
+    R["scale"] = {n: {k: v[0] for k, v in ours(image, "scale", smp=n, icount=True,
+                                                  gic3=True)[0].items()}
+                  for n in SCALE_SMP}
     for r in range(args.runs):
         log("round %d of %d: wall-clock ops, then throughput at SMP=1 and SMP=2, ours and Go in turn"
             % (r + 1, args.runs))
         add(R["wall"], ours(image, "wall")[0])
         add(R["go_ops"], go_peer(gobin, "ops")[0])
+        rounds = {"ours": {}, "go": {}}
         for smp in (1, 2):
             res, chk = ours(image, "throughput", smp=smp, extra="reps=%d" % args.reps)
             mm = verify(chk, "ours")
@@ -215,6 +224,8 @@ def full(args):
             if mm and gmm and mm != gmm:
                 sys.exit("bench: matmul checksums differ: ours %s, Go %s" % (mm, gmm))
             add(R["go_throughput"][smp], gres)
+            rounds["ours"][smp], rounds["go"][smp] = res, gres
+        round_speedups(rounds, R["speedups"])
     latency(image, gobin, args.runs, R["latency"], add, log)
     log("memory: %d blocked tasks, ours and Go, %d runs each" % (args.tasks, args.mem_runs))
     for r in range(args.mem_runs):
@@ -223,6 +234,17 @@ def full(args):
     log("the most blocked tasks in -m 1G")
     add(R["memory"], ours(image, "maxtasks", mem="1G")[0])
     return R
+
+
+def round_speedups(rounds, dst):
+    """Each round's SMP=1 / SMP=2 speedup of each workload (the medians of
+    that round's timed runs), so that the spread over rounds shows."""
+    for who, by_smp in rounds.items():
+        for key in by_smp.get(1, {}):
+            one, two = by_smp[1].get(key), by_smp.get(2, {}).get(key)
+            if one and two:
+                dst[who].setdefault(key, []).append(
+                    statistics.median(one) / statistics.median(two))
 
 
 def latency(image, gobin, runs, dst, add, log):
@@ -283,8 +305,7 @@ def build_tables(R):
             row["ours_%d" % smp] = summary(R["throughput"][smp].get(key, []))
             row["go_%d" % smp] = summary(R["go_throughput"][smp].get(key, []))
         for who in ("ours", "go"):
-            a, b = row["%s_1" % who], row["%s_2" % who]
-            row["%s_speedup" % who] = a["median"] / b["median"] if a and b else None
+            row["%s_speedup" % who] = summary(R.get("speedups", {}).get(who, {}).get(key, []))
         g1 = row["go_1"]
         row["ratio_1"] = row["ours_1"]["median"] / g1["median"] if row["ours_1"] and g1 else None
         S["throughput"].append(row)
@@ -293,6 +314,7 @@ def build_tables(R):
                    "go_sys": summary(R["go_memory"].get("blocked_sys", [])),
                    "maxtasks": summary(R["memory"].get("maxtasks", []))}
     S["latency"] = latency_rows(R)
+    S["scale_table"] = scale_table(R)
     return S
 
 
@@ -309,16 +331,32 @@ def targets(S):
         if r:
             t.append(("%s throughput vs Go" % key, ">= 3x Go (ours/Go <= 0.33)",
                       "%.2fx Go (ours/Go %.2f)" % (1 / r, r), 1 / r >= 3))
-    fib = S["throughput"][0]
-    if fib["ours_speedup"]:
-        t.append(("fib SMP=2/SMP=1 speedup", ">= 1.8 (ideal 2)", "%.2f" % fib["ours_speedup"],
-                  fib["ours_speedup"] >= 1.8))
+    for w in S["throughput"]:
+        o, g = w["ours_speedup"], w["go_speedup"]
+        if o and g:
+            t.append(("%s SMP=2/SMP=1 speedup" % w["key"], ">= Go's (%.2f)" % g["median"],
+                      "%.2f" % o["median"], o["median"] >= g["median"]))
     m = S["memory"]
     if m["ours_bytes"] and m["go_inuse"]:
         o, g = m["ours_bytes"]["median"], m["go_inuse"]["median"]
         t.append(("RAM per blocked task", "<= Go's", "%.0f vs Go %.0f bytes" % (o, g), o <= g))
     S["targets"] = [{"what": a, "target": b, "measured": c, "met": d} for a, b, c, d in t]
     return t
+
+
+def scale_table(R):
+    """bench=scale: instructions per operation against the core count."""
+    sc = R.get("scale", {})
+    if not sc:
+        return "(not measured in this run)"
+    ns = sorted(sc, key=int)
+    rows = ["| instructions per operation, all cores | %s |" % " | ".join("%s core%s" % (n, "" if int(n) == 1 else "s") for n in ns),
+            "| --- |" + " ---: |" * len(ns)]
+    for key, label in (("scale_spawn", "spawn + run + exit, batches of 128 (other cores steal)"),
+                       ("scale_steal", "a thief's search for the one P with work")):
+        rows.append("| %s | %s |" % (label, " | ".join(
+            "%.0f" % sc[n][key] if key in sc[n] else "-" for n in ns)))
+    return "\n".join(rows)
 
 
 def trace_table(R):
@@ -354,8 +392,8 @@ def md_tables(S):
     for w in S["throughput"]:
         sp = lambda x: "%.2f" % x if x else "-"
         th.append("| %s | %s | %s | %s | %s | %s | %s | %s |" % (
-            w["label"], fmt(w["ours_1"], 1), fmt(w["ours_2"], 1), sp(w["ours_speedup"]),
-            fmt(w["go_1"], 1), fmt(w["go_2"], 1), sp(w["go_speedup"]), sp(w["ratio_1"])))
+            w["label"], fmt(w["ours_1"], 1), fmt(w["ours_2"], 1), fmt(w["ours_speedup"], 2),
+            fmt(w["go_1"], 1), fmt(w["go_2"], 1), fmt(w["go_speedup"], 2), sp(w["ratio_1"])))
     m = S["memory"]
     mem = ["| | ours | Go |", "| --- | ---: | ---: |",
            "| bytes per blocked task (100,000 tasks) | %s | %s (heap + stacks in use); %s (Sys) |"
@@ -384,12 +422,12 @@ def print_table(S):
             "<%d" % o["target"] if o["target"] else "", fmt(o["ours_ns"]), fmt(o["go_ns"]),
             "%.2f" % o["ratio"] if o["ratio"] else ""))
     print("\nbench: throughput, ms (plain TCG / qemu-user, %d host cores)" % os.cpu_count())
-    print("  %-44s %18s %18s %7s %18s %18s %7s" % ("workload", "ours 1", "ours 2", "x", "Go 1", "Go 2", "x"))
+    print("  %-44s %18s %18s %16s %18s %18s %16s" % ("workload", "ours 1", "ours 2", "x", "Go 1", "Go 2", "x"))
     for w in S["throughput"]:
         sp = lambda x: "%.2f" % x if x else "-"
-        print("  %-44s %18s %18s %7s %18s %18s %7s" % (
-            w["label"], fmt(w["ours_1"], 1), fmt(w["ours_2"], 1), sp(w["ours_speedup"]),
-            fmt(w["go_1"], 1), fmt(w["go_2"], 1), sp(w["go_speedup"])))
+        print("  %-44s %18s %18s %16s %18s %18s %16s" % (
+            w["label"], fmt(w["ours_1"], 1), fmt(w["ours_2"], 1), fmt(w["ours_speedup"], 2),
+            fmt(w["go_1"], 1), fmt(w["go_2"], 1), fmt(w["go_speedup"], 2)))
     print("\nbench: latency, us (median of rounds for TCG and Go; -icount is exact)")
     print("  %-40s %s" % ("run, cores", " ".join("%18s" % ("%s %s" % (k, q)) for k, _ in LATENCY
                                                    for q in ("p50", "p99", "max"))))
@@ -399,6 +437,8 @@ def print_table(S):
     m = S["memory"]
     print("\nbench: memory: %s bytes per blocked task (Go: %s in use, %s Sys); at most %s blocked tasks in 1 GiB"
           % (fmt(m["ours_bytes"]), fmt(m["go_inuse"]), fmt(m["go_sys"]), fmt(m["maxtasks"])))
+    print("\nbench: against the core count (-icount, instructions per operation)")
+    print(S.get("scale_table", ""))
     print("\nbench: targets")
     for t in S["targets"]:
         print("  %-32s %-28s %-28s %s" % (t["what"], t["target"], t["measured"], "met" if t["met"] else "MISSED"))
@@ -410,7 +450,8 @@ def plots(S, out):
     dat = os.path.join(out, "throughput.dat")
     with open(dat, "w") as f:
         for w in S["throughput"]:
-            f.write('"%s" %f %f 2\n' % (w["key"], w["ours_speedup"] or 0, w["go_speedup"] or 0))
+            med = lambda x: x["median"] if x else 0
+            f.write('"%s" %f %f 2\n' % (w["key"], med(w["ours_speedup"]), med(w["go_speedup"])))
     odat = os.path.join(out, "ops.dat")
     with open(odat, "w") as f:
         for o in S["ops"]:
@@ -479,6 +520,7 @@ def main():
     tmpl = open(os.path.join(ROOT, "bench", "BENCHMARKS.md.in")).read()
     fields = md_tables(S)
     fields["trace_table"] = trace_table(R)
+    fields["scale_table"] = scale_table(R)
     fields.update(meta)
     fields["tools"] = ", ".join("%s %s" % kv for kv in meta["tools"].items())
     fields["ncpu"] = str(os.cpu_count())

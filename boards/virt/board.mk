@@ -1,5 +1,5 @@
 # QEMU `virt`: Cortex-A72 cores, GICv2 by default (GIC=3 for GICv3 and up
-# to 16 cores), PL011 console, PSCI over hvc; EL2=1 enters the kernel at EL2
+# to 128 cores), PL011 console, PSCI over hvc; EL2=1 enters the kernel at EL2
 # (virtualization=on), PSCI then over smc. The DTB tells the kernel all of it.
 BOARD_CPU    := cortex-a72
 LOAD_ADDR    := 0x40080000

@@ -20,6 +20,7 @@
 #define GICR_STRIDE	0x20000		/* RD_base + SGI_base frames */
 #define GICR_TYPER	0x0008
 #define GICR_TYPER_LAST	(1u << 4)
+#define GICR_TYPER_VLPIS	(1u << 1)
 #define GICR_WAKER	0x0014
 #define WAKER_SLEEP	(1u << 1)	/* ProcessorSleep */
 #define WAKER_ASLEEP	(1u << 2)	/* ChildrenAsleep */
@@ -42,17 +43,26 @@ static void gicv3_init(void)
 	mmio_write32(d + GICD_CTLR, GICD_CTLR_ARE | GICD_CTLR_GRP1 | GICD_CTLR_GRP0);
 }
 
-/* This core's redistributor: the frame whose GICR_TYPER affinity is ours. */
+/*
+ * This core's redistributor: the frame whose GICR_TYPER affinity is ours,
+ * in whichever region holds it (QEMU virt past 123 cores has two). A
+ * frame is RD_base + SGI_base, and two more pages (VLPI, reserved) when
+ * GICR_TYPER.VLPIS says so; the last frame of a region has
+ * GICR_TYPER.Last (IHI 0069H 12.11.33; Linux gic_iterate_rdists).
+ */
 static uint64_t my_redistributor(void)
 {
 	uint64_t aff = mpidr_packed(read_mpidr());
-	uint64_t r = plat.intc_base[1];
-	for (int i = 0; i < 256; i++, r += GICR_STRIDE) {
-		uint64_t typer = mmio_read64(r + GICR_TYPER);
-		if ((typer >> 32) == aff)
-			return r;
-		if (typer & GICR_TYPER_LAST)
-			break;
+	for (int i = 0; i < plat.ngicr; i++) {
+		uint64_t r = plat.gicr[i].base, end = r + plat.gicr[i].size;
+		while (r < end) {
+			uint64_t typer = mmio_read64(r + GICR_TYPER);
+			if ((typer >> 32) == aff)
+				return r;
+			if (typer & GICR_TYPER_LAST)
+				break;
+			r += typer & GICR_TYPER_VLPIS ? 2 * GICR_STRIDE : GICR_STRIDE;
+		}
 	}
 	panic("gicv3: no redistributor for mpidr %lx", aff);
 }

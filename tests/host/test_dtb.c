@@ -47,8 +47,27 @@ static void dtb_virt_gicv3_smp8(void)
 		return;
 	CHECK(dt.intc == DT_INTC_GICV3);
 	CHECK(dt.intc_reg[0] == 0x08000000 && dt.intc_reg[1] == 0x080a0000);
+	CHECK(dt.intc_redist_regions == 1);
 	CHECK(dt.ncpus == 8);
 	CHECK(dt.cpu_mpidr[7] == 7);
+	free(blob);
+}
+
+/* 128 cores: Aff1 counts clusters of 16 (cpu 17 is 0x101), and the
+ * redistributors come in two regions, the second at 256 GiB. */
+static void dtb_virt_gicv3_smp128(void)
+{
+	struct dt_info dt;
+	void *blob = load("virt-gicv3-smp128.dtb");
+	CHECK(blob && dt_parse(blob, &dt));
+	if (!blob)
+		return;
+	CHECK(dt.intc == DT_INTC_GICV3);
+	CHECK(dt.ncpus == 128 && dt.ncpus_found == 128);
+	CHECK(dt.cpu_mpidr[17] == 0x101 && dt.cpu_mpidr[127] == 0x70f);
+	CHECK(dt.intc_redist_regions == 2);
+	CHECK(dt.intc_reg[1] == 0x080a0000 && dt.intc_size[1] == 0xf60000);
+	CHECK(dt.intc_reg[2] == 0x4000000000ull && dt.intc_size[2] == 0x4000000);
 	free(blob);
 }
 
@@ -208,6 +227,7 @@ int main(int argc, char **argv)
 	dir = argc > 1 ? argv[1] : ".";
 	RUN(dtb_virt_gicv2_smp4);
 	RUN(dtb_virt_gicv3_smp8);
+	RUN(dtb_virt_gicv3_smp128);
 	RUN(dtb_skips_disabled_nodes);
 	RUN(dtb_translates_bus_addresses);
 	RUN(dtb_missing_reg_entry_is_zero);
