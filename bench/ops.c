@@ -18,6 +18,8 @@
 #include <sched/sched.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <kernel/cmdline.h>
 
 /* --- yield: two tasks taking turns --- */
 
@@ -381,23 +383,33 @@ static void bench_evtrace(void)
 #endif
 }
 
+/* op=name runs that one alone (tools/insn-profile.py profiles it). */
+static bool wanted(const char *name)
+{
+	const char *op = cmdline_get("op");
+	return !op || !strcmp(op, name);
+}
+
 void bench_ops(int wall)
 {
 	if (go_ncpu() != 1)
 		printf("bench: note: %d cores; per-op figures are meant for SMP=1\n", go_ncpu());
-	bench_yield();
-	bench_spawn();
-	bench_pingpong();
-	bench_buffered();
-	bench_select(wall);
-	bench_mutex();
-	bench_waitgroup();
-	bench_sleep0();
-	if (wall)
-		return;
-	bench_evtrace();
-	bench_steal();
-	bench_preempt();
-	bench_quantum_loss();
-	bench_sleep();
+	static const struct {
+		const char *name;
+		void (*fn)(void);
+		bool icount_only;
+	} ops[] = {
+		{"yield", bench_yield, false},	   {"spawn", bench_spawn, false},
+		{"pingpong", bench_pingpong, false}, {"buffered", bench_buffered, false},
+		{"mutex", bench_mutex, false},	   {"waitgroup", bench_waitgroup, false},
+		{"sleep0", bench_sleep0, false},	   {"evtrace", bench_evtrace, true},
+		{"steal", bench_steal, true},	   {"preempt", bench_preempt, true},
+		{"quantum_loss", bench_quantum_loss, true}, {"sleep_wake", bench_sleep, true},
+	};
+	for (unsigned i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
+		if (i == 4 && wanted("select4"))
+			bench_select(wall); /* in the old order: after buffered */
+		if (wanted(ops[i].name) && !(wall && ops[i].icount_only))
+			ops[i].fn();
+	}
 }

@@ -9,6 +9,7 @@
 #include <gometal.h>
 #include <kernel/cmdline.h>
 #include <stdio.h>
+#include <string.h>
 
 /*
  * Each workload runs at least 200 ms at one core (issue 20): shorter ones
@@ -242,8 +243,13 @@ static const struct workload workloads[] = {
 void bench_throughput(void)
 {
 	long reps = cmdline_int("reps", 1);
+	char only[16] = ""; /* work=key: that workload alone (make trace APP=bench) */
+	if (cmdline_get("work"))
+		snprintf(only, sizeof(only), "%s", cmdline_get("work"));
 	for (unsigned i = 0; i < sizeof(workloads) / sizeof(workloads[0]); i++) {
 		const struct workload *w = &workloads[i];
+		if (only[0] && strcmp(only, w->key))
+			continue;
 		long check = w->fn(); /* warm: stacks, channels, caches */
 		printf("check %s %ld\n", w->key, check);
 		for (long r = 0; r < reps; r++) {

@@ -34,7 +34,24 @@
 struct g *allg;			/* every record ever made, linked by alllink */
 static long nallg;		/* their number */
 spinlock_t allg_lock;		/* protects allg, nallg */
-static long next_id;		/* atomic */
+static long next_id;		/* atomic: the last id handed to a P's cache */
+
+/*
+ * Task ids come from a per-P cache refilled 16 at a time, as Go's
+ * goidcache (runtime/proc.go, _GoidCacheBatch): an atomic add on one
+ * shared counter for every spawn kept its cache line moving between
+ * cores. Ids stay unique and > 0, and increase on each P.
+ */
+#define ID_BATCH 16
+
+static long new_id(struct p *pp)
+{
+	if (pp->id_next == pp->id_end) {
+		pp->id_end = __atomic_add_fetch(&next_id, ID_BATCH, __ATOMIC_RELAXED) + 1;
+		pp->id_next = pp->id_end - ID_BATCH;
+	}
+	return pp->id_next++;
+}
 
 static spinlock_t gfree_lock;	/* protects the two global free lists */
 static struct g *gfree_default;	/* default-size dead tasks */
@@ -176,7 +193,7 @@ struct g *g_new(size_t stack, const char *name, int pin, void (*fn)(void *), voi
 	g->alllink = all;
 	g->stack_lo = lo;
 	g->npages = npages;
-	g->id = __atomic_add_fetch(&next_id, 1, __ATOMIC_RELAXED);
+	g->id = new_id(this_p());
 	g->fn = fn;
 	g->arg = arg;
 	g->pin = pin;

@@ -86,6 +86,17 @@ static inline struct g *gq_pop(struct gqueue *q)
 
 #define GFREE_LOCAL_MAX	64	/* per-P dead tasks kept before sharing */
 
+/*
+ * Ps, and the global state, each start on a line of their own: allp's
+ * records were 2,296 bytes apart, so one P's end (park_fn, written on
+ * every park) shared a cache line with the next P's run queue indices,
+ * and two cores busy on their own work kept moving it between them.
+ * Cortex-A53/A72 lines are 64 bytes (ARM's TRMs, L1 data cache); 128
+ * also keeps adjacent-line prefetchers (the x86 hosts that emulate us,
+ * Neoverse cores) from pairing two Ps' lines.
+ */
+#define SCHED_LINE 128
+
 /* A core's scheduler state. Fields are the owning core's unless noted. */
 struct p {
 	int id;
@@ -105,6 +116,7 @@ struct p {
 	/* Dead tasks with default-size stacks, for reuse. */
 	struct g *gfree;
 	int ngfree;
+	long id_next, id_end;		/* task ids this P hands out next (sched/g.c) */
 	/* Time slice (sched/preempt.c) and timers (sched/time.c). */
 	uint64_t slice_end;		/* counter value the running slice ends at; 0: start anew */
 	uint64_t armed;			/* what the compare register holds, UINT64_MAX: off */
@@ -122,7 +134,7 @@ struct p {
 	void *park_arg;
 	/* A page a stack fault here took but did not need (sched/stack.c). */
 	void *spare_page;
-};
+} __attribute__((aligned(SCHED_LINE)));
 
 struct sched {
 	spinlock_t lock;		/* protects the global queue and the idle list */
@@ -137,7 +149,7 @@ struct sched {
 	int watcher;			/* atomic: its P's id, -1 none */
 	uint64_t watch_when;		/* atomic: the deadline it is armed for */
 	int count_run_time;		/* set once (go_count_run_time), never cleared */
-};
+} __attribute__((aligned(SCHED_LINE)));
 
 /* Every GLOBAL_TURN-th schedtick, schedule() takes the global queue's head
  * before the local queue: tasks that keep refilling a local queue cannot
