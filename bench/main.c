@@ -3,7 +3,7 @@
  *   bench=ops        per-operation costs on one core; under -icount
  *                    shift=0 the counter reads instructions
  *   bench=wall       the subset Go can run too, timed in ns (plain TCG)
- *   bench=throughput fork-join fib(34), sieve, daisy chain, matmul, in ms
+ *   bench=throughput fork-join fib(35), sieve, daisy chain, matmul, in ms
  *   bench=memory     RAM per blocked task (100,000 tasks)
  *   bench=maxtasks   blocked tasks until memory runs out
  *   bench=latency    timer lateness and spawn-to-first-run (p50, p99, max)

@@ -17,9 +17,9 @@
  * disagreed (1.48, then 0.99, for a fib(27) of 5-7 ms).
  */
 
-/* --- fork-join fib(34): one task per call at or above the cutoff --- */
+/* --- fork-join fib(35): one task per call at or above the cutoff --- */
 
-#define FIB_N 34
+#define FIB_N 35
 #define FIB_CUTOFF 12
 
 static long sfib(long n)
@@ -125,10 +125,10 @@ static long sieve(void)
 	return prime;
 }
 
-/* --- the daisy chain: 10,000 tasks passing one value along, 6 times --- */
+/* --- the daisy chain: 10,000 tasks passing one value along, 8 times --- */
 
 #define CHAIN 10000
-#define DAISY_ROUNDS 6
+#define DAISY_ROUNDS 8
 
 struct link {
 	chan_t *left, *right;
@@ -171,11 +171,11 @@ static long daisy(void)
 	return v;
 }
 
-/* --- 96x96 matrix product, fork-join over row ranges, 25 times --- */
+/* --- 96x96 matrix product, fork-join over row ranges, 30 times --- */
 
 #define MM 96
 #define MM_LEAF 8
-#define MM_ROUNDS 25
+#define MM_ROUNDS 30
 
 static double ma[MM][MM], mb[MM][MM], mc[MM][MM];
 

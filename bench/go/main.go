@@ -6,7 +6,7 @@
 //
 //	-kind ops        ns per operation: yield, spawn, pingpong, buffered,
 //	                 select4, mutex, waitgroup, sleep0 (meant for -procs 1)
-//	-kind throughput fork-join fib(27), prime sieve, daisy chain, matmul, ms
+//	-kind throughput fork-join fib(35), prime sieve, daisy chain, matmul, ms
 //	-kind memory     bytes per goroutine blocked on a channel receive
 //	-kind latency    time.Sleep lateness and go-statement-to-first-run, ns
 //	                 (median, p99, max)
