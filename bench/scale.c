@@ -49,7 +49,7 @@ static void scale_spawn(void)
 
 /*
  * The victim is the P farthest from ours; every other core sleeps in WFI
- * (nothing else runs in this mode, and nothing here wakes one), so no owner touches the victim's
+ * (nothing else runs in this mode), so no owner touches the victim's
  * queue while we fill it and empty it again, which only its owner may do
  * otherwise (sched/runq.h). The two tasks put there are never run.
  */
@@ -62,12 +62,15 @@ static void scale_steal(void)
 	struct runq_spill spill;
 	long rounds = bench_n(1000);
 	uint64_t total = 0;
-	/* Every other core asleep first: one still spinning after the
-	 * spawns would steal (and run) a fake task. */
-	while (__atomic_load_n(&sched.npidle, __ATOMIC_ACQUIRE) < n - 1 ||
-	       __atomic_load_n(&sched.nmspinning, __ATOMIC_ACQUIRE))
-		go_sleep(1000000);
+	/* Every other core in its WFI loop first, past its last look at the
+	 * queues (pp->asleep, sched/idle.c): one still spinning after the
+	 * spawns, or about to look once more before sleeping, would steal
+	 * (and run) a fake task. Nothing in this mode wakes one again: no
+	 * timers (so no watcher's wake-up either), no new tasks. */
 	go_pin();
+	for (int i = 0; i < n; i++)
+		while (i != go_cpu() && !__atomic_load_n(&allp[i].asleep, __ATOMIC_ACQUIRE))
+			spin_pause();
 	preempt_disable();
 	struct p *me = this_p(), *victim = &allp[(me->id + n / 2) % n];
 	for (long r = 0; r < rounds; r++) {

@@ -32,8 +32,9 @@ typedef struct {
 #define GO_ATTR_DEFAULT ((go_attr_t){.stack_size = 0, .name = NULL, .cpu = -1})
 
 /*
- * Spawns a task running fn(arg). Returns its id (> 0), or -ENOMEM when
- * there is no memory for its stack: never crashes on exhaustion.
+ * Spawns a task running fn(arg). Returns its id (> 0, never reused; the
+ * ids one core hands out increase, as Go's), or -ENOMEM when there is no
+ * memory for its stack: never crashes on exhaustion.
  * fn == NULL, or a cpu that is not online, panics.
  */
 long go(void (*fn)(void *), void *arg);

@@ -17,6 +17,7 @@
 #include <kernel/config.h>
 #include <kernel/evtrace.h>
 #include <kernel/generic_timer.h>
+#include <kernel/mem.h>
 #include <kernel/percpu.h>
 #include <kernel/printk.h>
 #include <kernel/semihost.h>
@@ -32,10 +33,29 @@ struct ev {
 };
 
 /* Each core writes only its own ring (head counts every event recorded). */
-static struct ring {
+struct ring {
 	uint64_t head;
 	struct ev ev[RING];
-} rings[NCPU_MAX];
+};
+
+/* Allocated for the cores online (evtrace_init): a static array for
+ * NCPU_MAX (128) cores would be 48 MiB of .bss on every board. Events
+ * before that (the boot) are not recorded. */
+static struct ring *rings[NCPU_MAX];
+
+void evtrace_init(int ncpu)
+{
+	size_t pages = (sizeof(struct ring) + PAGE_SIZE - 1) / PAGE_SIZE;
+	for (int i = 0; i < ncpu; i++) {
+		struct ring *r = mem_pages(pages);
+		if (!r) {
+			kprintf("evtrace: no memory for core %d's ring: not traced\n", i);
+			continue;
+		}
+		r->head = 0;
+		__atomic_store_n(&rings[i], r, __ATOMIC_RELEASE);
+	}
+}
 
 /* Set once the dump begins: a core that never stopped (interrupts masked
  * when the stop IPI came) records nothing more, and a fault in the dump
@@ -47,7 +67,11 @@ void evtrace_rec(unsigned kind, uint32_t a, uint64_t b)
 	if (__atomic_load_n(&frozen, __ATOMIC_ACQUIRE))
 		return;
 	uint64_t f = irq_save(); /* one event at a time on this core */
-	struct ring *r = &rings[this_cpu()->id];
+	struct ring *r = rings[this_cpu()->id];
+	if (!r) {
+		irq_restore(f);
+		return;
+	}
 	struct ev *e = &r->ev[r->head & (RING - 1)];
 	e->t = timer_count_fast();
 	e->kind = kind;
@@ -132,9 +156,9 @@ static void collect_reasons(int ncpu)
 {
 	nreasons = 0;
 	for (int i = 0; i < ncpu; i++) {
-		struct ring *r = &rings[i];
+		struct ring *r = rings[i];
 		uint64_t h = heads[i], kept = h < RING ? h : RING;
-		for (uint64_t k = h - kept; k < h; k++) {
+		for (uint64_t k = h - kept; r && k < h; k++) {
 			struct ev *e = &r->ev[k & (RING - 1)];
 			int j = 0;
 			if (e->kind != EV_WAIT || !e->b)
@@ -176,7 +200,7 @@ static uint64_t dump_to(int ncpu)
 	out64(timer_freq());
 	uint64_t lost = 0;
 	for (int i = 0; i < ncpu; i++) {
-		struct ring *r = &rings[i];
+		struct ring *r = rings[i];
 		uint64_t h = heads[i], kept = h < RING ? h : RING;
 		lost += h - kept;
 		out64(h);
@@ -209,7 +233,7 @@ void evtrace_dump(void)
 			ncpu = i + 1;
 			/* The acquire pairs with the stopped core's last release
 			 * (it stopped, or it saw frozen: nothing after either). */
-			heads[i] = __atomic_load_n(&rings[i].head, __ATOMIC_ACQUIRE);
+			heads[i] = rings[i] ? __atomic_load_n(&rings[i]->head, __ATOMIC_ACQUIRE) : 0;
 		}
 	const char *path = cmdline_get("evtrace");
 	char file[128] = "";

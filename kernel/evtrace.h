@@ -40,6 +40,7 @@ enum evkind {
 #ifdef EVTRACE
 void evtrace_rec(unsigned kind, uint32_t a, uint64_t b);
 void evtrace_dump(void);	/* system_stop, with every other core stopped */
+void evtrace_init(int ncpu);	/* a ring for each core online, before the scheduler */
 static inline void evtrace(unsigned kind, uint32_t a, uint64_t b)
 {
 	evtrace_rec(kind, a, b);
@@ -54,4 +55,5 @@ static inline void evtrace(unsigned kind, uint32_t a, uint64_t b)
 		}                                          \
 	} while (0)
 static inline void evtrace_dump(void) {}
+static inline void evtrace_init(int ncpu) { (void)ncpu; }
 #endif

@@ -38,6 +38,7 @@ struct cpu {
 	uint64_t run_since;	/* counter when curg last changed (sched/sched.h) */
 } __attribute__((aligned(CPU_SIZE)));
 
+_Static_assert(NCPU_MAX % 64 == 0, "ping_pending/ping_seen: a bit per core, 64 to a word");
 _Static_assert(sizeof(struct cpu) == CPU_SIZE, "CPU_SIZE must match struct cpu");
 _Static_assert(__builtin_offsetof(struct cpu, id) == 0, "kernel/spinlock.h's spin_me reads it");
 

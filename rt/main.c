@@ -5,6 +5,7 @@
  * then the other cores.
  */
 #include <kernel/mmu.h>
+#include <kernel/evtrace.h>
 #include <kernel/ipi.h>
 #include <kernel/irqchip.h>
 #include <kernel/generic_timer.h>
@@ -73,6 +74,7 @@ void kernel_main(uint64_t dtb, uint64_t entry_el)
 	smp_boot(want < 1 ? 1 : want > NCPU_MAX ? NCPU_MAX : want);
 	report_core_limit(want);
 	kprintf("cpus online: %d\n", ncpu_online);
+	evtrace_init(ncpu_online);
 	console_input_init();
 	irq_enable();
 

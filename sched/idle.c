@@ -184,6 +184,9 @@ void sleep_until_woken(struct p *pp)
 		    all_idle_no_work(pp))
 			check_dead();
 		irq_disable();
+		/* Past its last look at the queues until it leaves the loop
+		 * (bench/scale.c waits for this before borrowing a queue). */
+		__atomic_store_n(&pp->asleep, 1, __ATOMIC_RELEASE);
 		while (__atomic_load_n(&pp->idle, __ATOMIC_ACQUIRE)) {
 			if (netpoll_waiting()) { /* an interrupt of ours has a task to tell */
 				unidle(pp);
@@ -206,6 +209,7 @@ void sleep_until_woken(struct p *pp)
 			isb();
 			irq_disable();
 		}
+		__atomic_store_n(&pp->asleep, 0, __ATOMIC_RELAXED);
 		irq_enable();
 	}
 	watch_leave(pp, pp->watch_fired);

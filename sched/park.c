@@ -7,6 +7,7 @@
 #include <gometal.h>
 #include <kernel/panic.h>
 #include <reent.h>
+#include <sched/netpoll.h>
 #include <sched/sched.h>
 
 /*
@@ -166,8 +167,9 @@ void go_yield(void)
 	 * every core's yield would otherwise take (32 cores yielding in a
 	 * loop spent most of their time waiting for it). A task queued just
 	 * after this look is one we would not have seen a moment earlier. */
-	if (!__atomic_load_n(&sched.runqsize, __ATOMIC_RELAXED))
-		goto out;
+	if (!__atomic_load_n(&sched.runqsize, __ATOMIC_RELAXED) && !netpoll_waiting() &&
+	    timers_when(pp) > timer_count_fast())
+		goto out; /* (a due timer or a device's task: schedule() first) */
 	spin_lock_raw(&sched.lock);
 	/* The idle list only changes under this lock: with no idle P now, a
 	 * P that goes idle later finds us in the queue (sched/idle.c); with

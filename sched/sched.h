@@ -113,6 +113,8 @@ struct p {
 	int idle;			/* on the idle list, asleep or going to sleep */
 	int spinning;			/* this M looks for work (counted in nmspinning); own core only */
 	int granted;			/* atomic: wakep woke us to spin, and counted it */
+	int asleep;			/* atomic, own core writes: in the WFI loop, past its
+					 * last look at any queue (sched/idle.c) */
 	/* Dead tasks with default-size stacks, for reuse. */
 	struct g *gfree;
 	int ngfree;

@@ -346,6 +346,10 @@ CRASH(deadlock_reasons, .status = 2,
 		  "\"lock\"\\n^goroutine \\d+ \\[chan receive\\]: \"recv\"$")
 {
 	static waitgroup_t never;
+	/* The report lists tasks by id, and the ids one core hands out
+	 * increase (each P takes a block of them: sched/g.c): spawned from
+	 * one core, they are listed in the order spawned. */
+	go_pin();
 	dl_chan = chan_make(sizeof(int), 1); /* dl_send's first send is buffered */
 	mutex_lock(&dl_mutex);
 	dl_spawn("send", dl_send);
