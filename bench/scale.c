@@ -69,8 +69,9 @@ static void scale_steal(void)
 	 * timers (so no watcher's wake-up either), no new tasks. */
 	go_pin();
 	for (int i = 0; i < n; i++)
-		while (i != go_cpu() && !__atomic_load_n(&allp[i].asleep, __ATOMIC_ACQUIRE))
-			spin_pause();
+		while (i != go_cpu() && !(__atomic_load_n(&allp[i].asleep, __ATOMIC_ACQUIRE) &&
+					  __atomic_load_n(&allp[i].idle, __ATOMIC_ACQUIRE)))
+			spin_pause(); /* (asleep, but taken off the idle list: a wake-up on its way) */
 	preempt_disable();
 	struct p *me = this_p(), *victim = &allp[(me->id + n / 2) % n];
 	for (long r = 0; r < rounds; r++) {

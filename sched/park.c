@@ -152,6 +152,14 @@ void chaos_yield_point(void)
 }
 #endif
 
+/* One of pp's timers is due. No timer, no counter read: TCG makes that
+ * read a call to the host's clock. */
+static inline bool timer_due(struct p *pp)
+{
+	uint64_t w = timers_when(pp);
+	return w != UINT64_MAX && w <= timer_count_fast();
+}
+
 void go_yield(void)
 {
 	struct g *g = must_be_task("go_yield");
@@ -168,7 +176,7 @@ void go_yield(void)
 	 * loop spent most of their time waiting for it). A task queued just
 	 * after this look is one we would not have seen a moment earlier. */
 	if (!__atomic_load_n(&sched.runqsize, __ATOMIC_RELAXED) && !netpoll_waiting() &&
-	    timers_when(pp) > timer_count_fast())
+	    !timer_due(pp))
 		goto out; /* (a due timer or a device's task: schedule() first) */
 	spin_lock_raw(&sched.lock);
 	/* The idle list only changes under this lock: with no idle P now, a

@@ -413,6 +413,7 @@ def md_tables(S):
         for who, name in (("ours", "%s_speedup"), ("go", "%s_go_speedup")):
             v = w["%s_speedup" % who]
             speedups[name % w["key"]] = "%.2f" % v["median"] if v else "-"
+        speedups["%s_ratio" % w["key"]] = "%.2f" % w["ratio_1"] if w["ratio_1"] else "-"
     return dict(speedups, **{"ops_table": "\n".join(ops), "throughput_table": "\n".join(th),
             "memory_table": "\n".join(mem), "targets_table": "\n".join(tg),
             "latency_table": "\n".join(la)})
