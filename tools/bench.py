@@ -26,8 +26,8 @@ import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 QEMU = "qemu-system-aarch64"
-VIRT = [QEMU, "-M", "virt", "-cpu", "cortex-a72", "-nic", "none", "-nographic",
-        "-semihosting-config", "enable=on,target=native"]
+VIRT = [QEMU, "-cpu", "cortex-a72", "-nic", "none", "-nographic",
+        "-semihosting-config", "enable=on,target=native"]  # and -M virt_machine(gic3)
 ICOUNT = ["-icount", "shift=0,align=off,sleep=off"]
 TIMEOUT = 600
 QUICK_SCALE = 20  # percent of the full iteration counts
@@ -92,9 +92,12 @@ def parse(out):
     return res, checks
 
 
+def virt_machine(gic3=False):
+    return ["-M", "virt,gic-version=3" if gic3 else "virt"]
+
+
 def ours(image, mode, smp=1, mem="512M", icount=False, extra="", gic3=False):
-    machine = ["-M", "virt,gic-version=3"] if gic3 else []
-    cmd = VIRT + machine + ["-m", mem, "-smp", str(smp), "-kernel", image,
+    cmd = VIRT + virt_machine(gic3) + ["-m", mem, "-smp", str(smp), "-kernel", image,
                   "-append", "maxcpus=%d bench=%s %s" % (smp, mode, extra)]
     if icount:
         cmd[1:1] = ICOUNT

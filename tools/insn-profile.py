@@ -23,11 +23,10 @@ import subprocess
 import sys
 import tempfile
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-QEMU = ["qemu-system-aarch64", "-M", "virt", "-cpu", "cortex-a72", "-m", "512M", "-smp", "1",
-        "-nic", "none", "-nographic", "-semihosting-config", "enable=on,target=native",
-        "-icount", "shift=0,align=off,sleep=off", "-accel", "tcg,one-insn-per-tb=on",
-        "-d", "exec,nochain"]
+from bench import ICOUNT, ROOT, VIRT, virt_machine  # make bench's machine, one core
+
+QEMU = VIRT + virt_machine() + ["-m", "512M", "-smp", "1"] + ICOUNT + [
+    "-accel", "tcg,one-insn-per-tb=on", "-d", "exec,nochain"]
 # How many operations each op counts at scale=1 and scale=2 (bench/ops.c:
 # bench_n(n) is n * scale / 100, and each result line gives the per-op
 # figure, so the difference is read from the boots' own result lines).
