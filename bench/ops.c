@@ -394,22 +394,32 @@ void bench_ops(int wall)
 {
 	if (go_ncpu() != 1)
 		printf("bench: note: %d cores; per-op figures are meant for SMP=1\n", go_ncpu());
-	static const struct {
-		const char *name;
-		void (*fn)(void);
-		bool icount_only;
-	} ops[] = {
-		{"yield", bench_yield, false},	   {"spawn", bench_spawn, false},
-		{"pingpong", bench_pingpong, false}, {"buffered", bench_buffered, false},
-		{"mutex", bench_mutex, false},	   {"waitgroup", bench_waitgroup, false},
-		{"sleep0", bench_sleep0, false},	   {"evtrace", bench_evtrace, true},
-		{"steal", bench_steal, true},	   {"preempt", bench_preempt, true},
-		{"quantum_loss", bench_quantum_loss, true}, {"sleep_wake", bench_sleep, true},
-	};
-	for (unsigned i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
-		if (i == 4 && wanted("select4"))
-			bench_select(wall); /* in the old order: after buffered */
-		if (wanted(ops[i].name) && !(wall && ops[i].icount_only))
-			ops[i].fn();
-	}
+	if (wanted("yield"))
+		bench_yield();
+	if (wanted("spawn"))
+		bench_spawn();
+	if (wanted("pingpong"))
+		bench_pingpong();
+	if (wanted("buffered"))
+		bench_buffered();
+	if (wanted("select4"))
+		bench_select(wall);
+	if (wanted("mutex"))
+		bench_mutex();
+	if (wanted("waitgroup"))
+		bench_waitgroup();
+	if (wanted("sleep0"))
+		bench_sleep0();
+	if (wall)
+		return;
+	if (wanted("evtrace"))
+		bench_evtrace();
+	if (wanted("steal"))
+		bench_steal();
+	if (wanted("preempt"))
+		bench_preempt();
+	if (wanted("quantum_loss"))
+		bench_quantum_loss();
+	if (wanted("sleep_wake"))
+		bench_sleep();
 }

@@ -46,7 +46,7 @@ static bool mapped(uint64_t base, uint64_t size)
 {
 	for (int i = 0; i < plat.nmmio; i++)
 		if (base >= plat.mmio[i].base &&
-		    base + size <= plat.mmio[i].base + plat.mmio[i].size)
+		    end_of(base, size) <= end_of(plat.mmio[i].base, plat.mmio[i].size))
 			return true;
 	return false;
 }
