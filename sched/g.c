@@ -239,7 +239,7 @@ static long spawn(size_t stack, const char *name, int pin, void (*fn)(void *), v
 		return -ENOMEM;
 	long id = g->id; /* read before another core can run it and exit */
 	trace_spawn(g);
-	ready_put(g);	/* as Go's newproc: to runnext, the spawner's core, warm */
+	ready_put(g, false); /* as Go's newproc: to runnext, the spawner's core, warm */
 	chaos_yield_point();
 	return id;
 }

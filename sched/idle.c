@@ -108,6 +108,117 @@ void wakep(void)
 	ipi_send(pp->id, IPI_RESCHED);
 }
 
+/*
+ * Deferred wakes. A task readied into runnext, with nothing else queued
+ * on its P, runs next on that P, at once in the common case: its readier
+ * blocks or exits (a channel relay, a reply). Waking an idle core for it
+ * (wakep) then costs an IPI and the sleeper's trip through the steal
+ * passes and back to WFI, and finds the task gone. Linux's WF_SYNC
+ * wake-ups rest on the same observation, with the waker's hint that it is
+ * about to sleep; here the P's own timer decides instead: wakep_later arms
+ * it pp->wake_defer ahead, and only if the task still waits in runnext
+ * then (its readier ran on) does wakep_due wake a core to take it, as
+ * wakep would have, that much later. Either way the task runs: on this P
+ * at the next switch, or on the woken core.
+ *
+ * The delay adapts, per P, between WAKE_DEFER_MIN_NS and _MAX_NS: each
+ * hand-over within WAKE_DEFER_MIN_NS of the ready (wake_handed_over)
+ * doubles it; a later one, or a wake that had to be made (the readier ran
+ * on), sets it back to the minimum. A relay, where every wake would be
+ * futile, then arms the timer about once per WAKE_DEFER_MAX_NS instead of
+ * once per ready: a hand-over leaves the early interrupt armed, since
+ * pulling the register back costs more than the interrupt (under TCG a
+ * compare write wakes QEMU's main loop; re-arming at each hand-over made
+ * the daisy chain's relay 7 times slower). A producer that readies a
+ * consumer and computes on gets its consumer woken after
+ * WAKE_DEFER_MIN_NS, after at most one WAKE_DEFER_MAX_NS wait when its
+ * P was relaying before.
+ *
+ * No lost wake-ups: the argument at the top of this file holds with
+ * "wakes one" read as "wakes one by the deadline": the adder's fence and
+ * read of npidle and nmspinning are made at once, only the IPI waits.
+ * sched.lock busy at the interrupt (the interrupted code may hold it on
+ * this very core) moves the deadline RETRY_US on (sched/preempt.c).
+ *
+ * The deferral needs this P's timer interrupt: readied with IRQs masked
+ * (an interrupt handler, a driver's polling loop), the wake is made at
+ * once. A readier that masks IRQs after the ready and runs on holds the
+ * wake until it unmasks (its own preemption waits as long).
+ *
+ * Own core only: wake_at and wake_defer are written by their P's owner,
+ * with preemption off or from its timer interrupt (so wake_at is atomic,
+ * relaxed: one core, an interrupt between any two instructions).
+ */
+#define WAKE_DEFER_MIN_NS 20000
+#define WAKE_DEFER_MAX_NS 250000
+static uint64_t defer_min, defer_max;
+
+void wakep_init(void)
+{
+	defer_min = timer_ns_to_ticks(WAKE_DEFER_MIN_NS) + 1;
+	defer_max = timer_ns_to_ticks(WAKE_DEFER_MAX_NS) + 1;
+	for (int i = 0; i < sched.nprocs; i++)
+		allp[i].wake_defer = defer_min;
+}
+
+void wakep_later(struct p *pp)
+{
+	__atomic_thread_fence(__ATOMIC_SEQ_CST); /* the new task before npidle */
+	if (!__atomic_load_n(&sched.npidle, __ATOMIC_RELAXED) ||
+	    __atomic_load_n(&sched.nmspinning, __ATOMIC_RELAXED))
+		return; /* nobody to wake, or a spinning M will find it: as wakep */
+	if (__atomic_load_n(&pp->wake_at, __ATOMIC_RELAXED))
+		return; /* one is pending already, with an earlier deadline */
+	if (!irqs_enabled()) {
+		wakep(); /* no timer interrupt could come to make it */
+		return;
+	}
+	uint64_t w = timer_count_fast() + pp->wake_defer;
+	__atomic_store_n(&pp->wake_at, w, __ATOMIC_RELAXED);
+	if (w < pp->armed) /* an interrupt in between may have armed it already */
+		timer_set_compare(pp, w);
+}
+
+void wake_learn(struct p *pp)
+{
+	if (__atomic_load_n(&pp->runq.runnext, __ATOMIC_RELAXED))
+		return; /* not what the wake was for (g_run_here clears it) */
+	uint64_t readied = __atomic_load_n(&pp->wake_at, __ATOMIC_RELAXED) - pp->wake_defer;
+	__atomic_store_n(&pp->wake_at, 0, __ATOMIC_RELAXED);
+	if (timer_count_fast() - readied > defer_min)
+		pp->wake_defer = defer_min; /* it waited: a core could have run it */
+	else
+		pp->wake_defer = pp->wake_defer * 2 < defer_max ? pp->wake_defer * 2 : defer_max;
+}
+
+/*
+ * The timer interrupt, IRQs masked, over whatever this core was running
+ * (which may hold sched.lock or be in a preemption-off region): so no
+ * waiting for the lock and no preemption count, only a try. True: done
+ * (a core woken, or none needed).
+ */
+bool wakep_due(struct p *pp)
+{
+	if (runq_empty_owner(&pp->runq))
+		return true; /* stolen meanwhile */
+	if (!spin_trylock_raw(&sched.lock))
+		return false;
+	struct p *idle = 0;
+	int zero = 0;
+	if (sched.npidle &&
+	    __atomic_compare_exchange_n(&sched.nmspinning, &zero, 1, false, __ATOMIC_SEQ_CST,
+					__ATOMIC_RELAXED)) {
+		idle = pidle_get();
+		if (!idle)
+			__atomic_sub_fetch(&sched.nmspinning, 1, __ATOMIC_SEQ_CST);
+	}
+	spin_unlock_raw(&sched.lock);
+	if (idle)
+		ipi_send(idle->id, IPI_RESCHED);
+	pp->wake_defer = defer_min;
+	return true;
+}
+
 void wake_for_pinned(struct p *pp)
 {
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
@@ -172,6 +283,7 @@ void sleep_until_woken(struct p *pp)
 	pidle_put(pp);
 	spin_unlock(&sched.lock);
 	pp->slice_end = 0; /* whatever runs after the sleep starts a new slice */
+	__atomic_store_n(&pp->wake_at, 0, __ATOMIC_RELAXED); /* its task was stolen */
 	if (pp->spinning) {
 		pp->spinning = 0;
 		__atomic_sub_fetch(&sched.nmspinning, 1, __ATOMIC_SEQ_CST);

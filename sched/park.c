@@ -104,6 +104,7 @@ void go_park_unlock(spinlock_t *lock, const char *reason)
 	g->waitreason = reason;
 	evtrace(EV_WAIT, (uint32_t)g->id, (uint64_t)(uintptr_t)reason);
 	g->state = G_WAITING;
+	wake_handed_over(c->p);
 	g_run_here(c, next);
 	g->preempt--; /* the lock's, given back before it is released */
 	sched_switch(&g->ctx, &next->ctx, &lock->locked);
@@ -118,7 +119,7 @@ void go_ready(struct g *g)
 					 __ATOMIC_RELAXED))
 		panic("go_ready: task %ld (%s) is not waiting (state %d)", g->id, g->name,
 		      waiting);
-	ready_put(g);
+	ready_put(g, getg() != 0); /* a task's wakee may be a hand-over */
 }
 
 /* --- yield --- */
@@ -235,6 +236,7 @@ static void goexit_direct(struct g *g)
 	struct g *next = (g->preempt & PREEMPT_COUNT) == 1 ? local_pick(pp, true, &inherit) : 0;
 	if (!next)
 		return;
+	wake_handed_over(pp);
 	g->state = G_DEAD;
 	set_curg(c, 0);
 	g_free(pp, g);

@@ -103,11 +103,18 @@ struct g *preempt_tick(struct frame *f, struct g *g)
 	struct p *pp = c->p;
 	timer_set_compare(pp, UINT64_MAX); /* its interrupt is level-triggered */
 	c->timer_ticks++;
+	uint64_t now = timer_count();
+	/* A deferred wake (sched/idle.c) that is due: with sched.lock busy,
+	 * a task's core tries again; the scheduler's needs none (it runs
+	 * its runnext itself before it could sleep). */
+	uint64_t wake = __atomic_load_n(&pp->wake_at, __ATOMIC_RELAXED);
+	if (wake && wake <= now)
+		__atomic_store_n(&pp->wake_at, wakep_due(pp) || !g ? 0 : now + retry_ticks,
+				 __ATOMIC_RELAXED);
 	if (!g) {
 		c->timer_ticks_idle++;
 		return 0;
 	}
-	uint64_t now = timer_count();
 	/* A device interrupt nobody has polled yet counts as a due timer
 	 * (sched/netpoll.c): a preemption it could not make is retried. */
 	bool due = timers_when(pp) <= now || netpoll_waiting();

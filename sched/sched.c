@@ -33,8 +33,9 @@ struct p allp[NCPU_MAX];
  * sleeps 3 us first ("the important use case here is when the g running
  * on pp ready()s another g and then almost immediately blocks"): the owner
  * is about to run it, warm, and taking it would bounce tasks between
- * cores. A timer's wakee is the common case here: the core that ran the
- * timer readies it to runnext and wakes a spinner (ready_put). */
+ * cores. The owner's readier has run on for a while by the time a
+ * deferred wake brings a thief here (sched/idle.c), but a spinner woken
+ * for other work may come sooner. */
 #define RUNNEXT_GRACE_NS 3000
 static uint64_t runnext_grace_ticks;
 
@@ -71,6 +72,7 @@ void sched_init(int nprocs)
 	sched.watcher = -1;
 	sched.watch_when = UINT64_MAX;
 	runnext_grace_ticks = timer_ns_to_ticks(RUNNEXT_GRACE_NS) + 1;
+	wakep_init();
 }
 
 /* --- The global run queue (sched.lock) --- */
@@ -144,7 +146,7 @@ void runq_put_local(struct p *pp, struct g *g, bool next)
  * as Go's runqput(pp, gp, true), so it runs next here, warm; then an idle
  * core is woken to pick up whatever this one cannot get to.
  */
-void ready_put(struct g *g)
+void ready_put(struct g *g, bool handoff)
 {
 	evtrace(EV_READY, getg() ? (uint32_t)getg()->id : 0, (uint64_t)g->id);
 	if (g->pin >= 0) {
@@ -160,6 +162,7 @@ void ready_put(struct g *g)
 	chaos_hold(); /* CHAOS=1: the readier dawdles first (kernel/chaos.h) */
 	preempt_disable(); /* only this P's owner may put on its queue */
 	struct p *pp = this_p();
+	bool alone = false; /* a hand-over: g is in runnext, the ring is empty */
 	/* Of the tasks a batch of due timers readies, only the first goes
 	 * to runnext: each would push the one before to the tail, and the
 	 * latest deadline would run first (sched/time.c, "Order"). */
@@ -167,11 +170,21 @@ void ready_put(struct g *g)
 		runq_put_local(pp, g, false);
 	else if (!runq_put_next_if_empty(&pp->runq, g))
 		runq_put_local(pp, g, true);
+	else
+		alone = handoff && __atomic_load_n(&pp->runq.head, __ATOMIC_RELAXED) == pp->runq.tail;
 	if (pp->timer_batch >= 0)
 		pp->timer_batch++;
+	/* A task a task readied, alone in runnext, most often runs here
+	 * next, at once (the readier blocks or exits: a hand-over); an idle
+	 * core woken for it would find nothing (sched/idle.c, wakep_later).
+	 * A new task is not one: its spawner most often runs on. */
+	if (__atomic_load_n(&sched.started, __ATOMIC_RELAXED)) {
+		if (alone && !chaos_one_in(2)) /* CHAOS=1: half the time at once */
+			wakep_later(pp);
+		else
+			wakep();
+	}
 	preempt_enable();
-	if (__atomic_load_n(&sched.started, __ATOMIC_RELAXED))
-		wakep();
 }
 
 void pinq_put(struct p *pp, struct g *g)

@@ -128,6 +128,10 @@ struct p {
 	int timer_batch;		/* own core: tasks readied by the timers running
 					 * here now, -1 outside (ready_put's order) */
 	int watch_fired;		/* own core: left idle for a busy P's due timer */
+	uint64_t wake_at;		/* own core (atomic: its timer interrupt reads it): a
+					 * deferred wakep is due at this count, 0 none
+					 * (sched/idle.c, wakep_later) */
+	uint64_t wake_defer;		/* own core: how far ahead, adapted (ticks) */
 	uint64_t preempts;		/* tasks preempted here */
 	uint64_t steals;		/* times this P took work from another (own core) */
 	/* go_park's unlockf and its argument, for park_m on the scheduler
@@ -224,6 +228,11 @@ static inline void set_curg(struct cpu *c, struct g *g)
  */
 static inline void g_run_here(struct cpu *c, struct g *g)
 {
+	/* The task a deferred wake was for has left runnext (to run here,
+	 * most often): nobody needs waking for it (sched/idle.c). */
+	if (__atomic_load_n(&c->p->wake_at, __ATOMIC_RELAXED) &&
+	    !__atomic_load_n(&c->p->runq.runnext, __ATOMIC_RELAXED))
+		__atomic_store_n(&c->p->wake_at, 0, __ATOMIC_RELAXED);
 	g->preempt &= ~PREEMPT_PENDING;
 	g->state = G_RUNNING;
 	g->cpu = c->id;
@@ -288,10 +297,28 @@ struct g *local_pick(struct p *pp, bool ring, bool *inherit);
 struct g *steal_work(struct p *pp);
 void runq_put_local(struct p *pp, struct g *g, bool next);
 void pinq_put(struct p *pp, struct g *g);
-void ready_put(struct g *g);	/* a new or readied task: runnext or its pinned list */
+/* A new or readied task: runnext or its pinned list. handoff: a task
+ * readied it (go_ready), which may be about to block (wakep_later). */
+void ready_put(struct g *g, bool handoff);
 
 /* idle.c */
+void wakep_init(void);
 void wakep(void);
+/* Own core, preemption off: pp's runnext holds the only task it has
+ * queued; wake an idle P only if that task has not left runnext within
+ * pp->wake_defer (sched/idle.c). */
+void wakep_later(struct p *pp);
+/* From the timer interrupt: pp's deferred wake is due. False: sched.lock
+ * was busy, try again. */
+bool wakep_due(struct p *pp);
+/* Own core, before a direct switch to what was runnext: a hand-over,
+ * which teaches pp's deferral (sched/idle.c). */
+void wake_learn(struct p *pp);
+static inline void wake_handed_over(struct p *pp)
+{
+	if (__atomic_load_n(&pp->wake_at, __ATOMIC_RELAXED))
+		wake_learn(pp);
+}
 /* pp has pinned work: get it out of its sleep (wakep, by contrast, wakes
  * any idle P to look for work). */
 void wake_for_pinned(struct p *pp);

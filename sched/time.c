@@ -187,6 +187,9 @@ void timer_program(struct p *pp)
 	uint64_t w = timers_when(pp);
 	if (pp->slice_end < w)
 		w = pp->slice_end;
+	uint64_t wake = __atomic_load_n(&pp->wake_at, __ATOMIC_RELAXED);
+	if (wake && wake < w)
+		w = wake;
 	if (w < pp->armed)
 		timer_set_compare(pp, w);
 }
