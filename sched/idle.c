@@ -122,9 +122,12 @@ void wakep(void)
  * at the next switch, or on the woken core.
  *
  * The delay adapts, per P, between WAKE_DEFER_MIN_NS and _MAX_NS: each
- * hand-over within WAKE_DEFER_MIN_NS of the ready (wake_handed_over)
+ * hand-over within WAKE_DEFER_MIN_NS of the ready (wake_handed_over: the
+ * readier parks or exits and switches straight to its wakee, park.c)
  * doubles it; a later one, or a wake that had to be made (the readier ran
- * on), sets it back to the minimum. A relay, where every wake would be
+ * on), sets it back to the minimum. Any other way the task leaves
+ * runnext (the scheduler runs it, a thief takes it) just ends the wait
+ * (g_run_here, wakep_due). A relay, where every wake would be
  * futile, then arms the timer about once per WAKE_DEFER_MAX_NS instead of
  * once per ready: a hand-over leaves the early interrupt armed, since
  * pulling the register back costs more than the interrupt (under TCG a
@@ -173,10 +176,14 @@ void wakep_later(struct p *pp)
 		wakep(); /* no timer interrupt could come to make it */
 		return;
 	}
+	/* Masked while the deadline and the register (pp->armed) agree: the
+	 * timer interrupt rewrites both. */
+	irq_disable();
 	uint64_t w = timer_count_fast() + pp->wake_defer;
 	__atomic_store_n(&pp->wake_at, w, __ATOMIC_RELAXED);
-	if (w < pp->armed) /* an interrupt in between may have armed it already */
+	if (w < pp->armed)
 		timer_set_compare(pp, w);
+	irq_enable();
 }
 
 void wake_learn(struct p *pp)
@@ -205,7 +212,7 @@ bool wakep_due(struct p *pp)
 		return false;
 	struct p *idle = 0;
 	int zero = 0;
-	if (sched.npidle &&
+	if (__atomic_load_n(&sched.npidle, __ATOMIC_RELAXED) &&
 	    __atomic_compare_exchange_n(&sched.nmspinning, &zero, 1, false, __ATOMIC_SEQ_CST,
 					__ATOMIC_RELAXED)) {
 		idle = pidle_get();
