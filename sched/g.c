@@ -73,6 +73,8 @@ static struct g *__attribute__((noinline, cold)) g_alloc(size_t npages)
 	if (!top)
 		return 0;
 	struct g *g = (struct g *)(top - sizeof(struct g));
+	if ((uintptr_t)g >> RUNQ_GEN_SHIFT) /* runnext's tag bits (sched/runq.h) */
+		panic("g_alloc: task record at %p, above runnext's 48-bit pointers", (void *)g);
 	memset(g, 0, sizeof(*g));
 	g->stack_lo = top - npages * PAGE_SIZE;
 	g->npages = npages;

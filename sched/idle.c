@@ -188,7 +188,7 @@ void wakep_later(struct p *pp)
 
 void wake_learn(struct p *pp)
 {
-	if (__atomic_load_n(&pp->runq.runnext, __ATOMIC_RELAXED))
+	if (runq_next_word(&pp->runq))
 		return; /* not what the wake was for (g_run_here clears it) */
 	uint64_t readied = __atomic_load_n(&pp->wake_at, __ATOMIC_RELAXED) - pp->wake_defer;
 	__atomic_store_n(&pp->wake_at, 0, __ATOMIC_RELAXED);

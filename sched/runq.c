@@ -13,8 +13,10 @@
  *   head before reusing a slot, know the thief is done reading it.
  * - The owner checks for room with tail - head < N using an acquire load of
  *   head: a slot is reused only after whoever took it has moved head on.
- * - runnext is a single pointer changed only by CAS; whoever CASes it from
- *   g to something else owns g.
+ * - runnext is a single word changed only by CAS; whoever CASes it from
+ *   g's word to something else owns g. Only the owner puts a task in it
+ *   (with a fresh generation, runq.h), so a word is never reused while a
+ *   thief may still hold an old copy of it (up to 2^16 puts later).
  * The design and its argument follow Go's runtime/proc.go (runqput,
  * runqget, runqgrab, runqsteal).
  */
@@ -36,9 +38,9 @@ static void slot_store(struct runq *q, uint32_t i, struct g *g)
 {
 	__atomic_store_n(&q->ring[i % N], g, __ATOMIC_RELAXED);
 }
-static bool cas_next(struct runq *q, struct g *old, struct g *g)
+static bool cas_next(struct runq *q, uintptr_t old, uintptr_t word)
 {
-	return __atomic_compare_exchange_n(&q->runnext, &old, g, false, __ATOMIC_ACQ_REL,
+	return __atomic_compare_exchange_n(&q->next, &old, word, false, __ATOMIC_ACQ_REL,
 					   __ATOMIC_RELAXED);
 }
 
@@ -59,12 +61,13 @@ static bool put_slow(struct runq *q, struct g *g, uint32_t h, uint32_t t,
 bool runq_put(struct runq *q, struct g *g, bool next, struct runq_spill *spill)
 {
 	if (next) {
-		struct g *old = __atomic_load_n(&q->runnext, __ATOMIC_RELAXED);
-		while (!cas_next(q, old, g))
-			old = __atomic_load_n(&q->runnext, __ATOMIC_RELAXED);
+		uintptr_t word = (uintptr_t)g | (uintptr_t)++q->gen << RUNQ_GEN_SHIFT;
+		uintptr_t old = __atomic_load_n(&q->next, __ATOMIC_RELAXED);
+		while (!cas_next(q, old, word))
+			old = __atomic_load_n(&q->next, __ATOMIC_RELAXED);
 		if (!old)
 			return true;
-		g = old; /* the previous runnext goes to the ring */
+		g = runq_next_task(old); /* the previous runnext goes to the ring */
 	}
 	for (;;) {
 		uint32_t h = load_acq(&q->head);
@@ -81,8 +84,8 @@ bool runq_put(struct runq *q, struct g *g, bool next, struct runq_spill *spill)
 
 struct g *runq_get(struct runq *q, bool *inherit)
 {
-	struct g *next = __atomic_load_n(&q->runnext, __ATOMIC_RELAXED);
-	if (next && cas_next(q, next, 0)) {
+	struct g *next = runq_take_next(q, __atomic_load_n(&q->next, __ATOMIC_RELAXED));
+	if (next) {
 		*inherit = true;
 		return next;
 	}
@@ -120,7 +123,7 @@ static void copy_slots(struct runq *to, uint32_t at, struct runq *from, uint32_t
  * Copies half of from's ring into `to` starting at to's slot `at` (the
  * thief's tail, not yet published). Returns how many.
  */
-static uint32_t grab(struct runq *from, struct runq *to, uint32_t at, bool take_next)
+static uint32_t grab(struct runq *from, struct runq *to, uint32_t at, uintptr_t want)
 {
 	for (;;) {
 		uint32_t h = load_acq(&from->head);
@@ -128,12 +131,12 @@ static uint32_t grab(struct runq *from, struct runq *to, uint32_t at, bool take_
 		uint32_t n = t - h;
 		n = n - n / 2;
 		if (n == 0) {
-			struct g *next = __atomic_load_n(&from->runnext, __ATOMIC_ACQUIRE);
-			if (!take_next || !next)
+			uintptr_t next = __atomic_load_n(&from->next, __ATOMIC_ACQUIRE);
+			if (!want || !next || (want != RUNQ_NEXT_ANY && next != want))
 				return 0;
 			if (!cas_next(from, next, 0))
 				continue;
-			slot_store(to, at, next);
+			slot_store(to, at, runq_next_task(next));
 			return 1;
 		}
 		if (n > N / 2)
@@ -144,10 +147,10 @@ static uint32_t grab(struct runq *from, struct runq *to, uint32_t at, bool take_
 	}
 }
 
-struct g *runq_steal(struct runq *to, struct runq *from, bool take_next)
+struct g *runq_steal(struct runq *to, struct runq *from, uintptr_t next)
 {
 	uint32_t t = to->tail;
-	uint32_t n = grab(from, to, t, take_next);
+	uint32_t n = grab(from, to, t, next);
 	if (n == 0)
 		return 0;
 	n--;

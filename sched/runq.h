@@ -2,7 +2,7 @@
  * A P's local run queue (Go's p.runq/runqhead/runqtail/runnext): a ring of
  * RUNQ_SIZE task pointers with one producer, the owning core, and any number
  * of consumers: the owner takes from the head, thieves take half from the
- * head. `runnext` is a one-task handoff slot ahead of the ring.
+ * head. `next` (Go's runnext) is a one-task handoff slot ahead of the ring.
  *
  * Pure C11 atomics and no knowledge of struct g beyond its name: the same
  * file is stress-tested by host threads under ThreadSanitizer.
@@ -15,10 +15,27 @@
 
 struct g;
 
+/*
+ * The runnext word: the task pointer with a generation in its top 16 bits
+ * (task records live below 2^48: sched/g.c checks each), 0 when empty.
+ * Every put into it takes the next generation, so each readying has its own
+ * word: a thief that waited on one word (sched/sched.c, runnext_grace) can
+ * CAS exactly that readying away, never a later readying of the same task
+ * that found the slot emptied and refilled meanwhile (ABA).
+ */
+#define RUNQ_GEN_SHIFT 48
+#define RUNQ_NEXT_ANY ((uintptr_t)1) /* runq_steal: whatever runnext holds */
+
+static inline struct g *runq_next_task(uintptr_t word)
+{
+	return (struct g *)(word & (((uintptr_t)1 << RUNQ_GEN_SHIFT) - 1));
+}
+
 struct runq {
 	uint32_t head;		/* next to take; advanced by CAS (owner and thieves) */
 	uint32_t tail;		/* next free slot; written only by the owner */
-	struct g *runnext;	/* CAS by owner and thieves */
+	uintptr_t next;		/* runnext word; CAS by owner and thieves */
+	uint16_t gen;		/* the last word's generation; owner only */
 	struct g *ring[RUNQ_SIZE];
 };
 
@@ -44,26 +61,40 @@ struct g *runq_get(struct runq *q, bool *inherit);
  * on every wake-up (ready_put). */
 static inline bool runq_put_next_if_empty(struct runq *q, struct g *g)
 {
-	struct g *none = 0;
-	return __atomic_compare_exchange_n(&q->runnext, &none, g, false, __ATOMIC_ACQ_REL,
-					   __ATOMIC_RELAXED);
+	uintptr_t none = 0;
+	uintptr_t word = (uintptr_t)g | (uintptr_t)(uint16_t)(q->gen + 1) << RUNQ_GEN_SHIFT;
+	if (!__atomic_compare_exchange_n(&q->next, &none, word, false, __ATOMIC_ACQ_REL,
+					 __ATOMIC_RELAXED))
+		return false;
+	q->gen++;
+	return true;
 }
 
-/* Owner: takes runnext if it is still `next` (a thief may have taken it).
- * Inline: it is on the channel hand-over path (go_park_unlock). */
-static inline bool runq_take_next(struct runq *q, struct g *next)
+/* The runnext word now (relaxed: a hint, as any snapshot). */
+static inline uintptr_t runq_next_word(struct runq *q)
 {
-	return __atomic_compare_exchange_n(&q->runnext, &next, 0, false, __ATOMIC_ACQ_REL,
-					   __ATOMIC_RELAXED);
+	return __atomic_load_n(&q->next, __ATOMIC_RELAXED);
+}
+
+/* Owner: takes runnext's task if the word is still `word` (a thief may
+ * have taken it). Inline: it is on the channel hand-over path
+ * (go_park_unlock). */
+static inline struct g *runq_take_next(struct runq *q, uintptr_t word)
+{
+	if (!word || !__atomic_compare_exchange_n(&q->next, &word, 0, false, __ATOMIC_ACQ_REL,
+						  __ATOMIC_RELAXED))
+		return 0;
+	return runq_next_task(word);
 }
 
 /*
  * Another core (the thief, which owns `to`) takes half of `from`'s ring
  * into its own ring `to`, and returns one of them to run (the rest stay in
- * `to`); if the ring is empty and `take_next`, it takes from's runnext.
- * NULL if there was nothing to take.
+ * `to`); if the ring is empty, it takes from's runnext as `next` allows:
+ * 0 never, RUNQ_NEXT_ANY whatever it holds, else only if it still holds
+ * that word. NULL if there was nothing to take.
  */
-struct g *runq_steal(struct runq *to, struct runq *from, bool take_next);
+struct g *runq_steal(struct runq *to, struct runq *from, uintptr_t next);
 
 /*
  * Snapshots, possibly stale by the time the caller looks. Each reads tail
@@ -88,7 +119,7 @@ static inline uint32_t runq_len(struct runq *q)
  */
 static inline bool runq_empty_owner(struct runq *q)
 {
-	return !__atomic_load_n(&q->runnext, __ATOMIC_RELAXED) &&
+	return !__atomic_load_n(&q->next, __ATOMIC_RELAXED) &&
 	       __atomic_load_n(&q->head, __ATOMIC_RELAXED) == q->tail;
 }
 
@@ -97,7 +128,7 @@ static inline bool runq_empty(struct runq *q)
 	for (;;) {
 		uint32_t h = __atomic_load_n(&q->head, __ATOMIC_ACQUIRE);
 		uint32_t t = __atomic_load_n(&q->tail, __ATOMIC_ACQUIRE);
-		struct g *next = __atomic_load_n(&q->runnext, __ATOMIC_ACQUIRE);
+		uintptr_t next = __atomic_load_n(&q->next, __ATOMIC_ACQUIRE);
 		if (t == __atomic_load_n(&q->tail, __ATOMIC_ACQUIRE))
 			return h == t && !next;
 	}

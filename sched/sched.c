@@ -221,17 +221,32 @@ static unsigned gcd(unsigned a, unsigned b)
 	return a;
 }
 
-/* Before taking a running victim's runnext (its ring is empty): wait
- * RUNNEXT_GRACE_NS for its owner to run it. */
-static void runnext_grace(struct p *victim)
+/*
+ * The runnext word a thief may take from victim (runq_steal's `next`),
+ * after RUNNEXT_GRACE_NS for a running owner to run it (Go's runqgrab
+ * sleeps 3 us before it CASes the g it saw): that word and no other, and
+ * none if the slot changed meanwhile (its owner ran that task: whatever
+ * is there now, even the same task readied again, has had no grace).
+ * An idle victim is about to run nothing: its word at once. 0 when the
+ * ring holds tasks (those are taken instead) or runnext is empty.
+ */
+static uintptr_t runnext_grace(struct p *victim)
 {
-	if (runq_len(&victim->runq) || __atomic_load_n(&victim->idle, __ATOMIC_RELAXED) ||
-	    !__atomic_load_n(&victim->runq.runnext, __ATOMIC_RELAXED))
-		return;
+	uintptr_t word = runq_next_word(&victim->runq);
+	if (!word || runq_len(&victim->runq))
+		return 0;
+	if (__atomic_load_n(&victim->idle, __ATOMIC_RELAXED))
+		return word;
 	uint64_t end = timer_count_fast() + runnext_grace_ticks;
-	while (timer_count_fast() < end &&
-	       __atomic_load_n(&victim->runq.runnext, __ATOMIC_RELAXED))
+	/* The last look follows the last pause: under QEMU's round-robin
+	 * (-icount) a yield hands the host thread to the other vCPUs. */
+	for (;;) {
+		if (runq_next_word(&victim->runq) != word)
+			return 0;
+		if (timer_count_fast() >= end)
+			return word;
 		spin_pause();
+	}
 }
 
 /*
@@ -254,9 +269,11 @@ struct g *steal_work(struct p *pp)
 			struct p *victim = &allp[k];
 			if (victim == pp || runq_empty(&victim->runq))
 				continue;
-			if (pass == 3 && !chaos_one_in(2)) /* CHAOS=1: no grace, half the time */
-				runnext_grace(victim);
-			struct g *g = runq_steal(&pp->runq, &victim->runq, pass == 3);
+			uintptr_t next = 0; /* only the last pass may take runnext */
+			if (pass == 3)
+				next = chaos_one_in(2) ? RUNQ_NEXT_ANY /* CHAOS=1: no grace */
+						       : runnext_grace(victim);
+			struct g *g = runq_steal(&pp->runq, &victim->runq, next);
 			if (g) {
 				pp->steals++;
 				evtrace(EV_STEAL, (uint32_t)victim->id, 1 + runq_len(&pp->runq));
@@ -302,7 +319,7 @@ static struct g *find_runnable(struct p *pp, bool *inherit)
 		 * local queue from ever running, and vice versa. runnext
 		 * always goes first: a task just readied (a timer's) is
 		 * meant to run next. */
-		if ((pp->schedtick & 1) && !__atomic_load_n(&pp->runq.runnext, __ATOMIC_RELAXED)) {
+		if ((pp->schedtick & 1) && !runq_next_word(&pp->runq)) {
 			if ((g = pinq_get(pp)) || (g = runq_get(&pp->runq, inherit)))
 				return g;
 		} else if ((g = runq_get(&pp->runq, inherit)) || (g = pinq_get(pp))) {
@@ -341,9 +358,8 @@ struct g *local_pick(struct p *pp, bool ring, bool *inherit)
 	    (pp->schedtick % GLOBAL_TURN == 0 && __atomic_load_n(&sched.runqsize, __ATOMIC_RELAXED)))
 		return 0;
 	if (!ring) {
-		struct g *next = __atomic_load_n(&pp->runq.runnext, __ATOMIC_RELAXED);
 		*inherit = true;
-		return next && runq_take_next(&pp->runq, next) ? next : 0;
+		return runq_take_next(&pp->runq, runq_next_word(&pp->runq));
 	}
 	if (__atomic_load_n(&pp->npinned, __ATOMIC_RELAXED))
 		return 0;

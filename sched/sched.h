@@ -231,7 +231,7 @@ static inline void g_run_here(struct cpu *c, struct g *g)
 	/* The task a deferred wake was for has left runnext (to run here,
 	 * most often): nobody needs waking for it (sched/idle.c). */
 	if (__atomic_load_n(&c->p->wake_at, __ATOMIC_RELAXED) &&
-	    !__atomic_load_n(&c->p->runq.runnext, __ATOMIC_RELAXED))
+	    !runq_next_word(&c->p->runq))
 		__atomic_store_n(&c->p->wake_at, 0, __ATOMIC_RELAXED);
 	g->preempt &= ~PREEMPT_PENDING;
 	g->state = G_RUNNING;

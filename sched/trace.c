@@ -30,7 +30,7 @@ static void schedtrace_line(void)
 	for (int i = 0; i < sched.nprocs && p < end; i++)
 		p += ksnprintf(p, (size_t)(end - p), i ? " %u" : "%u",
 			       runq_len(&allp[i].runq) +
-				       (__atomic_load_n(&allp[i].runq.runnext, __ATOMIC_RELAXED) != 0));
+				       (runq_next_word(&allp[i].runq) != 0));
 	kprintf("%s]\n", line);
 }
 
@@ -55,7 +55,7 @@ void sched_dump(void)
 		__atomic_load_n(&sched.runqsize, __ATOMIC_RELAXED));
 	for (int i = 0; i < sched.nprocs; i++) {
 		struct p *pp = &allp[i];
-		struct g *next = __atomic_load_n(&pp->runq.runnext, __ATOMIC_RELAXED);
+		struct g *next = runq_next_task(runq_next_word(&pp->runq));
 		struct g *cur = cpus[i].curg;
 		uint64_t when = timers_when(pp);
 		kprintf("  P%d: idle=%d spinning=%d schedtick=%u runq=%u runnext=%ld pinned=%d "

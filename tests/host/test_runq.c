@@ -65,7 +65,12 @@ static void consume(int me, unsigned *seed)
 	if (!g) {
 		int victim = (int)(rand_r(seed) % THREADS);
 		if (victim != me) {
-			g = runq_steal(&q[me], &q[victim], rand_r(seed) % 4 == 0);
+			/* runnext: never, whatever it holds, or the word seen
+			 * a moment ago (steal_work's grace) */
+			unsigned how = rand_r(seed) % 8;
+			uintptr_t next = how < 5 ? 0 : how == 5 ? RUNQ_NEXT_ANY
+						 : runq_next_word(&q[victim]);
+			g = runq_steal(&q[me], &q[victim], next);
 			if (g)
 				__atomic_fetch_add(&steals, 1, __ATOMIC_RELAXED);
 		}
@@ -209,8 +214,32 @@ static void runq_steal_takes_half(void)
 	CHECK(runq_len(&a) == 50 && runq_len(&b) == 49);
 	static struct runq c, d;
 	runq_put(&c, &gs[0], true, &spill);	/* only runnext */
-	CHECK(runq_steal(&d, &c, false) == NULL);
-	CHECK(runq_steal(&d, &c, true) == &gs[0]);
+	CHECK(runq_steal(&d, &c, 0) == NULL);
+	CHECK(runq_steal(&d, &c, RUNQ_NEXT_ANY) == &gs[0]);
+}
+
+/* A thief that saw one readying of a task in runnext takes that one only:
+ * not the same task readied again after its owner ran it (ABA). */
+static void runq_steal_takes_only_the_readying_it_saw(void)
+{
+	static struct runq a, b;
+	static struct g gs[2];
+	struct runq_spill spill;
+	bool inherit;
+	CHECK(runq_put_next_if_empty(&a, &gs[0]));
+	uintptr_t seen = runq_next_word(&a);
+	CHECK(runq_next_task(seen) == &gs[0]);
+	CHECK(runq_get(&a, &inherit) == &gs[0] && inherit); /* the owner runs it */
+	CHECK(runq_put_next_if_empty(&a, &gs[0]));	     /* and it is readied again */
+	CHECK(runq_next_word(&a) != seen);
+	CHECK(runq_steal(&b, &a, seen) == NULL);
+	CHECK(runq_next_task(runq_next_word(&a)) == &gs[0]);
+	seen = runq_next_word(&a);
+	runq_put(&a, &gs[1], true, &spill); /* runnext: gs[1]; gs[0] to the ring */
+	CHECK(runq_steal(&b, &a, seen) == &gs[0]); /* the ring's, not runnext */
+	CHECK(runq_steal(&b, &a, seen) == NULL);
+	CHECK(runq_steal(&b, &a, runq_next_word(&a)) == &gs[1]);
+	CHECK(runq_empty(&a));
 }
 
 int main(void)
@@ -218,6 +247,7 @@ int main(void)
 	RUN(runq_put_get_order);
 	RUN(runq_full_ring_spills_half_plus_one);
 	RUN(runq_steal_takes_half);
+	RUN(runq_steal_takes_only_the_readying_it_saw);
 	RUN(runq_every_task_taken_exactly_once);
 	return 0;
 }
