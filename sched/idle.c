@@ -121,10 +121,10 @@ void wakep(void)
  * wakep would have, that much later. Either way the task runs: on this P
  * at the next switch, or on the woken core.
  *
- * The delay adapts, per P, between WAKE_DEFER_MIN_NS and _MAX_NS: each
- * hand-over within WAKE_DEFER_MIN_NS of the ready (wake_handed_over: the
- * readier parks or exits and switches straight to its wakee, park.c)
- * doubles it; a later one, or a wake that had to be made (the readier ran
+ * The delay adapts, per P, between WAKE_DEFER_MIN_NS and _MAX_NS
+ * (sched.h): each hand-over within WAKE_DEFER_MIN_NS of the ready
+ * (wake_handed_over: the readier parks or exits and switches straight to
+ * its wakee, park.c) doubles it; a later one, or a wake that had to be made (the readier ran
  * on), sets it back to the minimum. Any other way the task leaves
  * runnext (the scheduler runs it, a thief takes it) just ends the wait
  * (g_run_here, wakep_due). A relay, where every wake would be
@@ -152,8 +152,6 @@ void wakep(void)
  * with preemption off or from its timer interrupt (so wake_at is atomic,
  * relaxed: one core, an interrupt between any two instructions).
  */
-#define WAKE_DEFER_MIN_NS 20000
-#define WAKE_DEFER_MAX_NS 250000
 static uint64_t defer_min, defer_max;
 
 void wakep_init(void)

@@ -302,6 +302,9 @@ void pinq_put(struct p *pp, struct g *g);
 void ready_put(struct g *g, bool handoff);
 
 /* idle.c */
+/* A deferred wake's delay, per P, adapts between these (sched/idle.c). */
+#define WAKE_DEFER_MIN_NS 20000
+#define WAKE_DEFER_MAX_NS 250000
 void wakep_init(void);
 void wakep(void);
 /* Own core, preemption off: pp's runnext holds the only task it has
