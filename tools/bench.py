@@ -417,6 +417,8 @@ def md_tables(S):
             v = w["%s_speedup" % who]
             speedups[name % w["key"]] = "%.2f" % v["median"] if v else "-"
         speedups["%s_ratio" % w["key"]] = "%.2f" % w["ratio_1"] if w["ratio_1"] else "-"
+    for o in S["ops"]:  # {{insn_<op>}}: the prose quotes the run's counts
+        speedups["insn_%s" % o["key"]] = "-" if o["insn"] is None else "%.0f" % o["insn"]
     return dict(speedups, **{"ops_table": "\n".join(ops), "throughput_table": "\n".join(th),
             "memory_table": "\n".join(mem), "targets_table": "\n".join(tg),
             "latency_table": "\n".join(la)})
