@@ -124,8 +124,8 @@ void wakep(void)
  * The delay adapts, per P, between WAKE_DEFER_MIN_NS and _MAX_NS
  * (sched.h): each hand-over within WAKE_DEFER_MIN_NS of the ready
  * (wake_handed_over: the readier parks or exits and switches straight to
- * its wakee, park.c) doubles it; a later one, or a wake that had to be made (the readier ran
- * on), sets it back to the minimum. Any other way the task leaves
+ * its wakee, park.c) doubles it; a later one, or a wake that had to be
+ * made (the readier ran on), sets it back to the minimum. Any other way the task leaves
  * runnext (the scheduler runs it, a thief takes it) just ends the wait
  * (g_run_here, wakep_due). A relay, where every wake would be
  * futile, then arms the timer about once per WAKE_DEFER_MAX_NS instead of

@@ -61,7 +61,7 @@ static bool put_slow(struct runq *q, struct g *g, uint32_t h, uint32_t t,
 bool runq_put(struct runq *q, struct g *g, bool next, struct runq_spill *spill)
 {
 	if (next) {
-		uintptr_t word = (uintptr_t)g | (uintptr_t)++q->gen << RUNQ_GEN_SHIFT;
+		uintptr_t word = runq_word(g, ++q->gen);
 		uintptr_t old = __atomic_load_n(&q->next, __ATOMIC_RELAXED);
 		while (!cas_next(q, old, word))
 			old = __atomic_load_n(&q->next, __ATOMIC_RELAXED);
@@ -84,7 +84,7 @@ bool runq_put(struct runq *q, struct g *g, bool next, struct runq_spill *spill)
 
 struct g *runq_get(struct runq *q, bool *inherit)
 {
-	struct g *next = runq_take_next(q, __atomic_load_n(&q->next, __ATOMIC_RELAXED));
+	struct g *next = runq_take_next(q, runq_next_word(q));
 	if (next) {
 		*inherit = true;
 		return next;

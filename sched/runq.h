@@ -31,6 +31,12 @@ static inline struct g *runq_next_task(uintptr_t word)
 	return (struct g *)(word & (((uintptr_t)1 << RUNQ_GEN_SHIFT) - 1));
 }
 
+/* g's runnext word at generation gen. */
+static inline uintptr_t runq_word(struct g *g, uint16_t gen)
+{
+	return (uintptr_t)g | (uintptr_t)gen << RUNQ_GEN_SHIFT;
+}
+
 struct runq {
 	uint32_t head;		/* next to take; advanced by CAS (owner and thieves) */
 	uint32_t tail;		/* next free slot; written only by the owner */
@@ -62,7 +68,7 @@ struct g *runq_get(struct runq *q, bool *inherit);
 static inline bool runq_put_next_if_empty(struct runq *q, struct g *g)
 {
 	uintptr_t none = 0;
-	uintptr_t word = (uintptr_t)g | (uintptr_t)(uint16_t)(q->gen + 1) << RUNQ_GEN_SHIFT;
+	uintptr_t word = runq_word(g, (uint16_t)(q->gen + 1));
 	if (!__atomic_compare_exchange_n(&q->next, &none, word, false, __ATOMIC_ACQ_REL,
 					 __ATOMIC_RELAXED))
 		return false;
@@ -119,7 +125,7 @@ static inline uint32_t runq_len(struct runq *q)
  */
 static inline bool runq_empty_owner(struct runq *q)
 {
-	return !__atomic_load_n(&q->next, __ATOMIC_RELAXED) &&
+	return !runq_next_word(q) &&
 	       __atomic_load_n(&q->head, __ATOMIC_RELAXED) == q->tail;
 }
 
