@@ -48,7 +48,9 @@ static void unlink(struct waitq *q, struct sudog *sg)
 	sg->next = sg->prev = 0;
 }
 
-struct sudog *waitq_dequeue(struct waitq *q)
+/* Inline here (send and receive take the first waiter on every
+ * rendezvous); select.c calls waitq_dequeue. */
+static inline __attribute__((always_inline)) struct sudog *dequeue(struct waitq *q)
 {
 	struct sudog *sg;
 	while ((sg = q->first)) {
@@ -64,6 +66,11 @@ struct sudog *waitq_dequeue(struct waitq *q)
 		return sg;
 	}
 	return 0;
+}
+
+struct sudog *waitq_dequeue(struct waitq *q)
+{
+	return dequeue(q);
 }
 
 void waitq_remove(struct waitq *q, struct sudog *sg)
@@ -106,8 +113,11 @@ static void complete(struct sudog *sg, bool success)
 	sg->g->param = sg;
 }
 
-/* A receiver waits: hand it the value directly (the buffer is empty). */
-void chan_send_to(struct chan *c, struct sudog *sg, const void *ep)
+/* A receiver waits: hand it the value directly (the buffer is empty).
+ * Inline in send and receive, as recv_from: select.c calls the
+ * chan_send_to and chan_recv_from below. */
+static inline __attribute__((always_inline)) void send_to(struct chan *c, struct sudog *sg,
+							  const void *ep)
 {
 	assert_held(&c->lock);
 	copy_elem(c, sg->elem, ep);
@@ -119,7 +129,8 @@ void chan_send_to(struct chan *c, struct sudog *sg, const void *ep)
  * buffer is full): take the head and put the sender's value in the slot it
  * frees, which keeps the order FIFO.
  */
-void chan_recv_from(struct chan *c, struct sudog *sg, void *ep)
+static inline __attribute__((always_inline)) void recv_from(struct chan *c, struct sudog *sg,
+							    void *ep)
 {
 	assert_held(&c->lock);
 	if (c->dataqsiz == 0) {
@@ -133,6 +144,16 @@ void chan_recv_from(struct chan *c, struct sudog *sg, void *ep)
 		c->sendx = c->recvx;
 	}
 	complete(sg, true);
+}
+
+void chan_send_to(struct chan *c, struct sudog *sg, const void *ep)
+{
+	send_to(c, sg, ep);
+}
+
+void chan_recv_from(struct chan *c, struct sudog *sg, void *ep)
+{
+	recv_from(c, sg, ep);
 }
 
 void chan_buf_put(struct chan *c, const void *ep)
@@ -244,9 +265,9 @@ static inline __attribute__((always_inline)) bool chansend(struct chan *c, const
 		spin_unlock(&c->lock);
 		chan_panic_closed_send();
 	}
-	struct sudog *sg = waitq_dequeue(&c->recvq);
+	struct sudog *sg = dequeue(&c->recvq);
 	if (sg) {
-		chan_send_to(c, sg, ep);
+		send_to(c, sg, ep);
 		struct g *w = sg->g;
 		spin_unlock(&c->lock);
 		go_ready(w);
@@ -285,9 +306,9 @@ static bool chanrecv(struct chan *c, void *ep, bool block, bool *received)
 		*received = false;
 		return true;
 	}
-	struct sudog *sg = waitq_dequeue(&c->sendq);
+	struct sudog *sg = dequeue(&c->sendq);
 	if (sg) {
-		chan_recv_from(c, sg, ep);
+		recv_from(c, sg, ep);
 		struct g *w = sg->g;
 		spin_unlock(&c->lock);
 		go_ready(w);

@@ -78,7 +78,7 @@ bool park_unlock_spin(struct g *g, void *lock)
  * P's runnext can run next at once: the common case of a hand-over (a
  * channel rendezvous readies the partner onto runnext, then blocks).
  * schedule() would pick runnext anyway, and it would inherit the slice; we
- * take the same decision (local_pick, beside find_runnable) without the
+ * take the same decision (local_pick_next, beside find_runnable) without the
  * trip through the scheduler stack, and fall back to it whenever
  * schedule() might decide otherwise.
  *
@@ -92,12 +92,11 @@ void go_park_unlock(spinlock_t *lock, const char *reason)
 {
 	assert_held(lock);
 	struct g *g = getg();
-	preempt_disable(); /* the lock's count and ours: not preempted here */
+	/* The lock's preemption count (1: no other lock held) keeps us on
+	 * this core until the switch, and is given back when we resume. */
 	struct cpu *c = this_cpu();
-	bool inherit;
-	struct g *next = g && (g->preempt & PREEMPT_COUNT) == 2 ? local_pick(c->p, false, &inherit) : 0;
+	struct g *next = g && (g->preempt & PREEMPT_COUNT) == 1 ? local_pick_next(c->p) : 0;
 	if (!next) {
-		preempt_enable();
 		go_park(park_unlock_spin, lock, reason);
 		return;
 	}
@@ -106,10 +105,9 @@ void go_park_unlock(spinlock_t *lock, const char *reason)
 	g->state = G_WAITING;
 	wake_handed_over(c->p);
 	g_run_here(c, next);
-	g->preempt--; /* the lock's, given back before it is released */
 	sched_switch(&g->ctx, &next->ctx, &lock->locked);
 	g->waitreason = 0;
-	preempt_enable();
+	preempt_enable(); /* the lock's: it was released by sched_switch */
 }
 
 void go_ready(struct g *g)
@@ -219,7 +217,7 @@ static void goexit_m(struct g *g)
  * A task exits most often with work waiting on its own P (a burst of
  * spawns, fork-join): then go straight to what schedule() would pick, this
  * P's runnext or ring head, without the trip through the scheduler stack.
- * local_pick() decides, as for go_park_unlock.
+ * local_pick_ring() decides, as local_pick_next() does for go_park_unlock.
  *
  * The dead task's stack is in use until execute() leaves it. g_free()
  * keeps g itself on this P's list (it moves only older records to the
@@ -233,7 +231,7 @@ static void goexit_direct(struct g *g)
 	struct cpu *c = this_cpu();
 	struct p *pp = c->p;
 	bool inherit;
-	struct g *next = (g->preempt & PREEMPT_COUNT) == 1 ? local_pick(pp, true, &inherit) : 0;
+	struct g *next = (g->preempt & PREEMPT_COUNT) == 1 ? local_pick_ring(pp, &inherit) : 0;
 	if (!next)
 		return;
 	wake_handed_over(pp);

@@ -343,25 +343,11 @@ static struct g *find_runnable(struct p *pp, bool *inherit)
 	}
 }
 
-/*
- * Would schedule() take this P's own next task now? Not once the slice is
- * over (the task would be preempted), a timer is due (it runs first), or
- * on the global queue's turn; and a ring task takes turns with pinned
- * ones, so the ring's head is the pick only with none pinned. The direct
- * switches (park.c: a hand-over, an exit) skip the scheduler only while
- * this holds, so they decide as find_runnable() would.
- */
-struct g *local_pick(struct p *pp, bool ring, bool *inherit)
+/* The ring's head, if schedule() would take it now (local_turn), and no
+ * pinned task is due its turn first (they take turns with the ring). */
+struct g *local_pick_ring(struct p *pp, bool *inherit)
 {
-	uint64_t now = timer_count_fast();
-	if (now >= pp->slice_end || timers_when(pp) <= now || netpoll_waiting() ||
-	    (pp->schedtick % GLOBAL_TURN == 0 && __atomic_load_n(&sched.runqsize, __ATOMIC_RELAXED)))
-		return 0;
-	if (!ring) {
-		*inherit = true;
-		return runq_take_next(&pp->runq, runq_next_word(&pp->runq));
-	}
-	if (__atomic_load_n(&pp->npinned, __ATOMIC_RELAXED))
+	if (!local_turn(pp) || __atomic_load_n(&pp->npinned, __ATOMIC_RELAXED))
 		return 0;
 	return runq_get(&pp->runq, inherit);
 }

@@ -11,6 +11,7 @@
 #include <kernel/spinlock.h>
 #include <reent.h>
 #include <sched/context.h>
+#include <sched/netpoll.h>
 #include <sched/park.h>
 #include <sched/runq.h>
 #include <sched/timer.h>
@@ -289,10 +290,34 @@ void globrunq_put_batch(struct runq_spill *s);		/* takes sched.lock */
 void globrunq_put_wake(struct g *g);			/* takes sched.lock, then wakep */
 /* Runs g on this core now (schedtick advances unless inherit). */
 void execute(struct g *g, bool inherit) __attribute__((noreturn));
-/* Takes the task schedule() would run next on pp, if it is pp's own
- * runnext (or, with `ring`, its ring's head); NULL when schedule() might
- * choose otherwise. Preemption off. */
-struct g *local_pick(struct p *pp, bool ring, bool *inherit);
+/*
+ * Would schedule() take this P's own next task now? Not once the slice is
+ * over (the task would be preempted), a timer is due (it runs first), a
+ * device's interrupt waits to be told, or on the global queue's turn. The
+ * direct switches (park.c: a hand-over, an exit) skip the scheduler only
+ * while this holds, so they decide as find_runnable() would. Inline: it is
+ * on every channel hand-over.
+ */
+static inline bool local_turn(struct p *pp)
+{
+	uint64_t now = timer_count_fast();
+	return now < pp->slice_end && timers_when(pp) > now && !netpoll_waiting() &&
+	       (pp->schedtick % GLOBAL_TURN != 0 ||
+		!__atomic_load_n(&sched.runqsize, __ATOMIC_RELAXED));
+}
+
+/* Takes pp's runnext if schedule() would run it now (it inherits the
+ * slice); NULL when schedule() might choose otherwise. Preemption off. */
+static inline struct g *local_pick_next(struct p *pp)
+{
+	uintptr_t word = runq_next_word(&pp->runq);
+	if (!word || !local_turn(pp))
+		return 0;
+	return runq_take_next(&pp->runq, word);
+}
+/* The same for the ring's head, when runnext is empty (an exit in a burst
+ * of spawns): *inherit as runq_get's. */
+struct g *local_pick_ring(struct p *pp, bool *inherit);
 /* A spinning M's search of the other Ps (bench/scale.c measures it). */
 struct g *steal_work(struct p *pp);
 void runq_put_local(struct p *pp, struct g *g, bool next);

@@ -72,7 +72,8 @@ def main():
     ap.add_argument("--image", default=os.path.join(ROOT, "build", "virt", "bench", "Image"))
     ap.add_argument("--scale", type=int, default=1, help="the smaller run's scale=")
     ap.add_argument("--top", type=int, default=30)
-    ap.add_argument("--listing", help="a function to list instruction by instruction")
+    ap.add_argument("--listing", action="append", default=[],
+                    help="a function to list instruction by instruction (repeatable)")
     a = ap.parse_args()
     elf = os.path.join(os.path.dirname(a.image), "kernel.elf")
     addrs, names = symbols(elf)
@@ -91,10 +92,11 @@ def main():
     for fn, n in by_fn.most_common(a.top):
         if abs(n / ops) >= 0.05:
             print("  %8.1f  %s" % (n / ops, fn))
-    if a.listing:
+    for fn in a.listing:
         dis = subprocess.run(["aarch64-linux-gnu-objdump", "-d", "--no-show-raw-insn",
-                              "--disassemble=" + a.listing, elf],
+                              "--disassemble=" + fn, elf],
                              capture_output=True, text=True).stdout
+        print("\n%s:" % fn)
         for line in dis.splitlines():
             m = re.match(r"^\s*([0-9a-f]+):\s+(.*)$", line)
             if m:
