@@ -166,24 +166,24 @@ void ready_put(struct g *g, bool handoff)
 	/* Of the tasks a batch of due timers readies, only the first goes
 	 * to runnext: each would push the one before to the tail, and the
 	 * latest deadline would run first (sched/time.c, "Order"). */
-	if (pp->timer_batch > 0 || chaos_one_in(2)) /* CHAOS=1: Go's randomizeScheduler */
+	int batch = pp->timer_batch; /* -1: not in a batch */
+	if (batch > 0 || chaos_one_in(2)) /* CHAOS=1: Go's randomizeScheduler */
 		runq_put_local(pp, g, false);
 	else if (!runq_put_next_if_empty(&pp->runq, g))
 		runq_put_local(pp, g, true);
 	else
 		alone = handoff && __atomic_load_n(&pp->runq.head, __ATOMIC_RELAXED) == pp->runq.tail;
-	if (pp->timer_batch >= 0)
-		pp->timer_batch++;
+	if (batch >= 0)
+		pp->timer_batch = batch + 1;
 	/* A task a task readied, alone in runnext, most often runs here
 	 * next, at once (the readier blocks or exits: a hand-over); an idle
 	 * core woken for it would find nothing (sched/idle.c, wakep_later).
-	 * A new task is not one: its spawner most often runs on. */
-	if (__atomic_load_n(&sched.started, __ATOMIC_RELAXED)) {
-		if (alone && !chaos_one_in(2)) /* CHAOS=1: half the time at once */
-			wakep_later(pp);
-		else
-			wakep();
-	}
+	 * A new task is not one: its spawner most often runs on. (Before
+	 * sched.started no P is idle yet, so neither wakes anyone.) */
+	if (alone && !chaos_one_in(2)) /* CHAOS=1: half the time at once */
+		wakep_later(pp);
+	else
+		wakep();
 	preempt_enable();
 }
 

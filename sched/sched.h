@@ -151,7 +151,7 @@ struct sched {
 	int npidle;			/* atomic reads outside the lock */
 	int nmspinning;			/* atomic: spinning Ms */
 	int nprocs;			/* Ps in use (cores online), fixed after start */
-	int started;			/* main is running: spawns may wake cores */
+	int started;			/* main is queued: the other cores may schedule (rt/smp.c) */
 	/* The idle core that covers busy Ps' timers (sched/timerwatch.c). */
 	int watcher;			/* atomic: its P's id, -1 none */
 	uint64_t watch_when;		/* atomic: the deadline it is armed for */
@@ -210,8 +210,9 @@ static inline void trace_run(struct cpu *c, struct g *g)
 }
 #endif
 
-/* Every change of a core's running task goes through here. */
-static inline void set_curg(struct cpu *c, struct g *g)
+/* Every change of a core's running task goes through here. Always
+ * inline: out of line it cost execute() and go_exit() a call each. */
+static inline __attribute__((always_inline)) void set_curg(struct cpu *c, struct g *g)
 {
 	trace_run(c, g);
 	if (__builtin_expect(__atomic_load_n(&sched.count_run_time, __ATOMIC_RELAXED), 0))
@@ -302,8 +303,8 @@ static inline bool local_turn(struct p *pp)
 {
 	uint64_t now = timer_count_fast();
 	return now < pp->slice_end && timers_when(pp) > now && !netpoll_waiting() &&
-	       (pp->schedtick % GLOBAL_TURN != 0 ||
-		!__atomic_load_n(&sched.runqsize, __ATOMIC_RELAXED));
+	       (!__atomic_load_n(&sched.runqsize, __ATOMIC_RELAXED) ||
+		pp->schedtick % GLOBAL_TURN != 0);
 }
 
 /* Takes pp's runnext if schedule() would run it now (it inherits the
