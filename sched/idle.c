@@ -124,10 +124,16 @@ void wakep(void)
  * The delay adapts, per P, between WAKE_DEFER_MIN_NS and _MAX_NS
  * (sched.h): each hand-over within WAKE_DEFER_MIN_NS of the ready
  * (wake_handed_over: the readier parks or exits and switches straight to
- * its wakee, park.c) doubles it; a later one, or a wake that had to be
- * made (the readier ran on), sets it back to the minimum. Any other way the task leaves
- * runnext (the scheduler runs it, a thief takes it) just ends the wait
- * (g_run_here, wakep_due). A relay, where every wake would be
+ * its wakee, park.c) doubles it; a later one halves it, and a wake that
+ * had to be made (the readier ran on) sets it back to the minimum. A late
+ * hand-over alone is most often a stall of the readier's core (an
+ * interrupt, a host that deschedules the vCPU), not a readier that runs
+ * on: under TCG the deferral's own timer interrupt takes about 100 us of
+ * wall time, and when a late hand-over set the minimum, each interrupt
+ * shrank the deferral and so brought the next one sooner (daisy's relay
+ * at two cores: 360-680 interrupts per 10,000 links; halving, 120-230).
+ * Any other way the task leaves runnext (the scheduler runs it, a thief
+ * takes it) just ends the wait (g_run_here, wakep_due). A relay, where every wake would be
  * futile, then arms the timer about once per WAKE_DEFER_MAX_NS instead of
  * once per ready: a hand-over leaves the early interrupt armed, since
  * pulling the register back costs more than the interrupt (under TCG a
@@ -190,8 +196,8 @@ void wake_learn(struct p *pp)
 		return; /* not what the wake was for (g_run_here clears it) */
 	uint64_t readied = __atomic_load_n(&pp->wake_at, __ATOMIC_RELAXED) - pp->wake_defer;
 	__atomic_store_n(&pp->wake_at, 0, __ATOMIC_RELAXED);
-	if (timer_count_fast() - readied > defer_min)
-		pp->wake_defer = defer_min; /* it waited: a core could have run it */
+	if (timer_count_fast() - readied > defer_min) /* late: a stall, or a readier that ran on */
+		pp->wake_defer = pp->wake_defer / 2 > defer_min ? pp->wake_defer / 2 : defer_min;
 	else
 		pp->wake_defer = pp->wake_defer * 2 < defer_max ? pp->wake_defer * 2 : defer_max;
 }
