@@ -55,6 +55,7 @@ WORKLOADS = [
     ("fib", "fork-join fib(35), a task per call above 12"),
     ("sieve", "prime sieve, 1000 primes (a task per prime)"),
     ("daisy", "daisy chain of 10,000 tasks, 8 times"),
+    ("daisy_relay", "the same, its relays alone (the value's trip)"),
     ("matmul", "96x96 matmult, fork-join over rows, 30 times"),
 ]
 CHECKS = {"fib": "9227465", "sieve": "7919", "daisy": "10001"}

@@ -13,11 +13,13 @@ func benchThroughput(reps int) {
 	workloads := []struct {
 		name, want string
 		fn         func() string
+		part       string         // a part it times itself, or ""
+		partDur    *time.Duration // that part's time in the last run
 	}{
-		{"fib", "9227465", fib},
-		{"sieve", "7919", sieve},
-		{"daisy", "10001", daisy},
-		{"matmul", "", matmul}, // tools/bench.py compares it with the C side's
+		{"fib", "9227465", fib, "", nil},
+		{"sieve", "7919", sieve, "", nil},
+		{"daisy", "10001", daisy, "daisy_relay", &daisyRelay},
+		{"matmul", "", matmul, "", nil}, // tools/bench.py compares it with the C side's
 	}
 	for _, w := range workloads {
 		warm := w.fn()
@@ -30,6 +32,9 @@ func benchThroughput(reps int) {
 				fail("%s: %s, then %s", w.name, warm, got)
 			}
 			result(w.name, float64(d.Nanoseconds())/1e6, "ms")
+			if w.part != "" {
+				result(w.part, float64(w.partDur.Nanoseconds())/1e6, "ms")
+			}
 		}
 	}
 }
@@ -127,8 +132,12 @@ func whisper(left chan<- int, right <-chan int) {
 	left <- 1 + <-right
 }
 
+// The relays' share of the last daisy(), as bench/work.c's daisy_relay_ns.
+var daisyRelay time.Duration
+
 func daisy() string {
 	v := ""
+	daisyRelay = 0
 	for r := 0; r < daisyRounds; r++ {
 		v = daisyOnce()
 	}
@@ -143,8 +152,11 @@ func daisyOnce() string {
 	for i := 0; i < chain; i++ {
 		go whisper(c[i], c[i+1])
 	}
+	t0 := time.Now()
 	c[chain] <- 1
-	return strconv.Itoa(<-c[0])
+	v := <-c[0]
+	daisyRelay += time.Since(t0)
+	return strconv.Itoa(v)
 }
 
 // --- 96x96 matrix product, fork-join over row ranges, 30 times ---
