@@ -2,7 +2,7 @@
 """Where one benchmark operation's instructions go, function by function.
 
     python3 tools/insn-profile.py OP [--image build/virt/bench/Image] [--top 30]
-                                     [--listing FUNCTION]
+                                     [--listing FUNCTION]...
 
 Boots the bench image twice on one core under -icount with QEMU logging
 every executed instruction (-accel tcg,one-insn-per-tb=on -d exec,nochain),
@@ -10,7 +10,7 @@ running bench=ops op=OP at two iteration scales. The difference between
 the two runs is the operations' own work (the boot, the set-up and the
 warm-up cancel out); divided by the difference in operations, it gives
 instructions per operation for each function (nm's symbols of
-kernel.elf). --listing prints that function's instructions with their
+kernel.elf). Each --listing prints its function's instructions with their
 counts per operation, from objdump. BENCHMARKS.md's analysis of the
 per-operation targets comes from this.
 """
