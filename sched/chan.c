@@ -49,7 +49,7 @@ static void unlink(struct waitq *q, struct sudog *sg)
 }
 
 /* Inline here (send and receive take the first waiter on every
- * rendezvous); select.c calls waitq_dequeue. */
+ * rendezvous); select.c and chan_close call waitq_dequeue. */
 static inline __attribute__((always_inline)) struct sudog *dequeue(struct waitq *q)
 {
 	struct sudog *sg;

@@ -133,15 +133,19 @@ void wakep(void)
  * shrank the deferral and so brought the next one sooner (daisy's relay
  * at two cores: 360-680 interrupts per 10,000 links; halving, 120-230).
  * Any other way the task leaves runnext (the scheduler runs it, a thief
- * takes it) just ends the wait (g_run_here, wakep_due). A relay, where every wake would be
- * futile, then arms the timer about once per WAKE_DEFER_MAX_NS instead of
- * once per ready: a hand-over leaves the early interrupt armed, since
- * pulling the register back costs more than the interrupt (under TCG a
- * compare write wakes QEMU's main loop; re-arming at each hand-over made
- * the daisy chain's relay 7 times slower). A producer that readies a
- * consumer and computes on gets its consumer woken after
- * WAKE_DEFER_MIN_NS, after at most one WAKE_DEFER_MAX_NS wait when its
- * P was relaying before.
+ * takes it) just ends the wait (g_run_here, wakep_due). A relay, where
+ * every wake would be futile, then arms the timer about once per
+ * WAKE_DEFER_MAX_NS instead of once per ready: a hand-over leaves the
+ * early interrupt armed, since pulling the register back costs more than
+ * the interrupt (under TCG a compare write wakes QEMU's main loop;
+ * re-arming at each hand-over made the daisy chain's relay 7 times
+ * slower). A producer that readies a consumer and computes on gets its
+ * consumer woken after WAKE_DEFER_MIN_NS, after at most one
+ * WAKE_DEFER_MAX_NS wait when its P was relaying before. One that
+ * computes a while and then blocks, every time, halves the deferral at
+ * each late hand-over, until the deferral runs out before the hand-over
+ * and the wake it makes sets the minimum: from the maximum, within about
+ * four such readyings (log2 of MAX/MIN) its wakee gets another core.
  *
  * No lost wake-ups: the argument at the top of this file holds with
  * "wakes one" read as "wakes one by the deadline": the adder's fence and
