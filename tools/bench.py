@@ -11,7 +11,8 @@ and prints one table. Figures that are not deterministic are the median of
 
 `--check BASELINE` is the quick pass `make test` runs: one -icount boot at a
 fifth of the iterations, failing any operation more than 10% above the
-committed count (25% for the preemption switch: TOLERANCE_OF). `--write-baseline BASELINE` records a new one.
+committed count (25% for the preemption switch: TOLERANCE_OF).
+`--write-baseline BASELINE` records a new one.
 """
 import argparse
 import datetime
