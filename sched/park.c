@@ -151,14 +151,6 @@ void chaos_yield_point(void)
 }
 #endif
 
-/* One of pp's timers is due. No timer, no counter read: TCG makes that
- * read a call to the host's clock. */
-static inline bool timer_due(struct p *pp)
-{
-	uint64_t w = timers_when(pp);
-	return w != UINT64_MAX && w <= timer_count_fast();
-}
-
 void go_yield(void)
 {
 	struct g *g = must_be_task("go_yield");

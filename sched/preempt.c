@@ -124,6 +124,10 @@ struct g *preempt_tick(struct frame *f, struct g *g)
 		timer_program(pp);
 		return 0;
 	}
+	/* The slice is over: direct switches now go through the scheduler
+	 * (local_turn), whether or not we can preempt here. */
+	if (now >= pp->slice_end)
+		__atomic_store_n(&pp->slice_spent, 1, __ATOMIC_RELAXED);
 	bool own = on_own_stack(g, f->sp);
 	if (!own || (__atomic_load_n(&g->preempt, __ATOMIC_RELAXED) & PREEMPT_COUNT)) {
 		if (own)
@@ -134,6 +138,7 @@ struct g *preempt_tick(struct frame *f, struct g *g)
 	if (!due && !p_other_work(pp)) {
 		/* alone: run on, no switch */
 		pp->slice_end = quantum_ticks ? now + slice_ticks() : UINT64_MAX;
+		__atomic_store_n(&pp->slice_spent, 0, __ATOMIC_RELAXED);
 		timer_program(pp);
 		return 0;
 	}

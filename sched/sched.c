@@ -299,7 +299,8 @@ static struct g *find_runnable(struct p *pp, bool *inherit)
 	struct g *g;
 	*inherit = false;
 	for (;;) {
-		uint64_t now = timer_count_fast();
+		/* No timer, no counter read (local_turn says why). */
+		uint64_t now = timers_when(pp) != UINT64_MAX ? timer_count_fast() : 0;
 		if (netpoll_waiting())
 			netpoll(); /* device interrupts' tasks: runnext, as a timer's */
 		if (pp->watch_fired) {
@@ -358,8 +359,10 @@ void execute(struct g *g, bool inherit)
 	struct p *pp = c->p;
 	if (!inherit)
 		pp->schedtick++;
-	if (!inherit || !pp->slice_end)
+	if (!inherit || !pp->slice_end) {
 		pp->slice_end = quantum_ticks ? timer_count_fast() + slice_ticks() : UINT64_MAX;
+		__atomic_store_n(&pp->slice_spent, 0, __ATOMIC_RELAXED);
+	}
 	/* Before naming the task: timer_cover may take sched.lock. */
 	if (pp->timers_unwatched) {
 		pp->timers_unwatched = 0;
@@ -382,7 +385,7 @@ void schedule(void)
 	 * partner's preemption was pending in a preemption-off region) is
 	 * preempted with it, as sysmon would at once: otherwise a pair that
 	 * spends its time handing over could carry one slice on forever. */
-	while (inherit && pp->slice_end && pp->slice_end <= timer_count_fast()) {
+	while (inherit && pp->slice_end && __atomic_load_n(&pp->slice_spent, __ATOMIC_RELAXED)) {
 		pp->slice_end = 0;
 		if (!p_other_work(pp))
 			break; /* nothing else to run: a new slice */

@@ -122,6 +122,9 @@ struct p {
 	long id_next, id_end;		/* task ids this P hands out next (sched/g.c) */
 	/* Time slice (sched/preempt.c) and timers (sched/time.c). */
 	uint64_t slice_end;		/* counter value the running slice ends at; 0: start anew */
+	int slice_spent;		/* own core (atomic: its timer interrupt sets it): the
+					 * interrupt found the slice over and did not preempt
+					 * (sched/preempt.c); cleared as a new slice starts */
 	uint64_t armed;			/* what the compare register holds, UINT64_MAX: off */
 	struct ptimers timers;
 	int timers_unwatched;		/* own core: a timer added in the scheduler, not yet
@@ -291,6 +294,14 @@ void globrunq_put_batch(struct runq_spill *s);		/* takes sched.lock */
 void globrunq_put_wake(struct g *g);			/* takes sched.lock, then wakep */
 /* Runs g on this core now (schedtick advances unless inherit). */
 void execute(struct g *g, bool inherit) __attribute__((noreturn));
+/* One of pp's timers is due. No timer, no counter read (local_turn says
+ * what a read costs under TCG). */
+static inline bool timer_due(struct p *pp)
+{
+	uint64_t w = timers_when(pp);
+	return w != UINT64_MAX && w <= timer_count_fast();
+}
+
 /*
  * Would schedule() take this P's own next task now? Not once the slice is
  * over (the task would be preempted), a timer is due (it runs first), a
@@ -298,11 +309,20 @@ void execute(struct g *g, bool inherit) __attribute__((noreturn));
  * direct switches (park.c: a hand-over, an exit) skip the scheduler only
  * while this holds, so they decide as find_runnable() would. Inline: it is
  * on every channel hand-over.
+ *
+ * The slice's end is the timer interrupt's to tell (slice_spent), not a
+ * counter read's: under TCG every read of the counter takes QEMU's global
+ * lock (its registers are I/O registers, ARM_CP_IO), which a second core
+ * contends for; two such reads per task cost fork-join fib a fifth of its
+ * time at two cores. The interrupt is armed at or before the slice's end
+ * whenever a task runs (timer_program), so the answer is at most the
+ * interrupt's latency late, and a task that gets a spent slice in that
+ * window is preempted by that very interrupt.
  */
 static inline bool local_turn(struct p *pp)
 {
-	uint64_t now = timer_count_fast();
-	return now < pp->slice_end && timers_when(pp) > now && !netpoll_waiting() &&
+	return !__atomic_load_n(&pp->slice_spent, __ATOMIC_RELAXED) && !timer_due(pp) &&
+	       !netpoll_waiting() &&
 	       (!__atomic_load_n(&sched.runqsize, __ATOMIC_RELAXED) ||
 		pp->schedtick % GLOBAL_TURN != 0);
 }
