@@ -299,8 +299,6 @@ static struct g *find_runnable(struct p *pp, bool *inherit)
 	struct g *g;
 	*inherit = false;
 	for (;;) {
-		/* No timer, no counter read (local_turn says why). */
-		uint64_t now = timers_when(pp) != UINT64_MAX ? timer_count_fast() : 0;
 		if (netpoll_waiting())
 			netpoll(); /* device interrupts' tasks: runnext, as a timer's */
 		if (pp->watch_fired) {
@@ -310,8 +308,8 @@ static struct g *find_runnable(struct p *pp, bool *inherit)
 			pp->watch_fired = 0;
 			steal_timers(pp, timer_count());
 			watch_handover(pp);
-		} else if (timers_when(pp) <= now) {
-			checktimers(pp, now);
+		} else if (timer_due(pp)) {
+			checktimers(pp, timer_count_fast());
 		}
 		if (pp->schedtick % GLOBAL_TURN == 0 && (g = globrunq_take(pp, 1)))
 			return g;

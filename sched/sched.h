@@ -123,8 +123,9 @@ struct p {
 	/* Time slice (sched/preempt.c) and timers (sched/time.c). */
 	uint64_t slice_end;		/* counter value the running slice ends at; 0: start anew */
 	int slice_spent;		/* own core (atomic: its timer interrupt sets it): the
-					 * interrupt found the slice over and did not preempt
-					 * (sched/preempt.c); cleared as a new slice starts */
+					 * interrupt found the slice over, whether or not it
+					 * could preempt (sched/preempt.c); cleared as a new
+					 * slice starts */
 	uint64_t armed;			/* what the compare register holds, UINT64_MAX: off */
 	struct ptimers timers;
 	int timers_unwatched;		/* own core: a timer added in the scheduler, not yet
