@@ -299,8 +299,17 @@ static struct g *find_runnable(struct p *pp, bool *inherit)
 	struct g *g;
 	*inherit = false;
 	for (;;) {
-		if (netpoll_waiting())
+		/* What a device or a due timer readies goes to runnext, and
+		 * the interrupt that told us preempted the running task for it:
+		 * it runs before the global queue's turn, which waits for the
+		 * next pick (running runnext leaves schedtick as it is). Taken
+		 * first, the turn would put the task preempted for it back on
+		 * the core, for a whole slice (with quantum=0, for good). */
+		bool woke = false;
+		if (netpoll_waiting()) {
 			netpoll(); /* device interrupts' tasks: runnext, as a timer's */
+			woke = true;
+		}
 		if (pp->watch_fired) {
 			/* Woken as the watcher for a busy P's timer: run it (and
 			 * every other due one, in order) before any other work
@@ -308,10 +317,12 @@ static struct g *find_runnable(struct p *pp, bool *inherit)
 			pp->watch_fired = 0;
 			steal_timers(pp, timer_count());
 			watch_handover(pp);
+			woke = true;
 		} else if (timer_due(pp)) {
 			checktimers(pp, timer_count_fast());
+			woke = true;
 		}
-		if (pp->schedtick % GLOBAL_TURN == 0 && (g = globrunq_take(pp, 1)))
+		if (!woke && pp->schedtick % GLOBAL_TURN == 0 && (g = globrunq_take(pp, 1)))
 			return g;
 		/* Pinned and local tasks take turns, or a pinned task that is
 		 * preempted (it goes back on the pinned list) would keep the

@@ -410,12 +410,12 @@ static void format_float(void *arg)
 TEST(sched, newlib_state_of_dead_tasks_is_reclaimed)
 {
 	waitgroup_t wg = {0};
-	size_t used[2];
+	size_t used[3];
 	/* One core, so each task reuses the last one's record (a task that
 	 * exits on another core would leave its record in that core's cache). */
 	go_pin();
 	go_attr_t here = {.name = "float", .cpu = go_cpu()};
-	for (int round = 0; round < 2; round++) { /* the first may grow the heap */
+	for (int round = 0; round < 3; round++) {
 		size_t before = mem_free();
 		for (int i = 0; i < 2000; i++) {
 			wg_add(&wg, 1);
@@ -425,9 +425,12 @@ TEST(sched, newlib_state_of_dead_tasks_is_reclaimed)
 		used[round] = before - mem_free();
 	}
 	go_unpin();
-	printf("  2000 tasks that formatted floats kept %zu, then %zu bytes\n", used[0],
-	       used[1]);
-	CHECK(used[1] < 4096);
+	printf("  2000 tasks that formatted floats kept %zu, %zu, then %zu bytes\n", used[0],
+	       used[1], used[2]);
+	/* A leak keeps memory every round; the heap may grow once, in any
+	 * round, by a page (under icount after the tests before it, the
+	 * second: 0, 4096, 0). */
+	CHECK(used[1] < 4096 || used[2] < 4096);
 }
 
 /*
