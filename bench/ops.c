@@ -240,83 +240,94 @@ static void bench_steal(void)
 
 /* --- the timer interrupt: alone on the core, and preempting --- */
 
-static volatile int stop;
-static uint64_t gap_last; /* shared: on one core, a gap spans a switch */
-
-#define MAXGAPS 4096
-static uint32_t gaps[MAXGAPS];
-static int ngaps;
-static int nlong; /* gaps over the filter's max: host stalls, or slices */
-
 /*
- * Reads the counter in a tight loop; a gap longer than a loop iteration is
- * an interrupt (and, with another task on the core, the switch to it and
- * back). Each gap is the path plus one loop iteration. The figure is the
- * mean of the middle 80% of the gaps: main waking once to stop the loop is
- * an outlier, and two tasks preempting each other alternate between two
- * paths (the global queue's batch goes to the local queue every other
- * time, ~100 instructions apart), so a median would jump between them with
- * any change in the mix; the trimmed mean moves with it.
+ * Tasks that only count loop iterations, and main, which looks at the
+ * clock, the count and the core's interrupt and preemption counters at the
+ * two ends of a window. Under -icount the window's instructions are the
+ * loops' (iterations times the loop's cost, from a window with no slice
+ * interrupts) plus everything else: the interrupts and switches, and
+ * main's own wake-up at each end, which the calibration window has too
+ * (so it cancels but for a fraction of an instruction). Every interrupt
+ * counts, wherever in the loop it lands; an earlier version timed gaps
+ * between counter reads, kept only the ones a preemption did not split,
+ * and so moved by 10% with the code's layout.
  */
-static void gap_loop(void *arg)
+static volatile int stop;
+#define MAXSPIN 2
+/* Each spinner its own count: a shared one would lose the increments the
+ * other made while a preemption held one between its load and store. */
+static volatile long spun[MAXSPIN];
+
+static void spinner(void *arg)
 {
-	(void)arg;
-	uint64_t min = 128; /* a loop iteration is a few dozen */
-	/* Half the 100 us quantum: longer is a slice of the other task, or a
-	 * reading taken before a preemption (then t - gap_last wraps). */
-	uint64_t max = 50000;
-	gap_last = bench_now();
-	while (!stop) {
-		uint64_t t = bench_now();
-		if (t - gap_last > min && t - gap_last < max && ngaps < MAXGAPS)
-			gaps[ngaps++] = (uint32_t)(t - gap_last);
-		else if (t - gap_last >= max)
-			nlong++;
-		gap_last = t;
-	}
+	volatile long *n = arg;
+	while (!stop)
+		(*n)++;
 }
 
-static int cmp_u32(const void *a, const void *b)
+struct window {
+	uint64_t t, spun, irqs, preempts;
+};
+
+static void window_mark(struct window *w)
 {
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-	return x < y ? -1 : x > y;
+	w->t = bench_now();
+	w->spun = 0;
+	for (int i = 0; i < MAXSPIN; i++)
+		w->spun += (uint64_t)spun[i];
+	w->irqs = this_cpu()->timer_ticks;
+	w->preempts = this_p()->preempts;
 }
 
-static void gaps_run(const char *key, int ntasks)
+/* ntasks spinners at quantum_us (0: none) for a window of ms; *w gets the
+ * window's differences. */
+static void spin_window(int ntasks, long quantum_us, long ms, struct window *w)
 {
+	struct window a, b;
 	stop = 0;
-	ngaps = 0;
-	nlong = 0;
+	preempt_set_quantum_us(quantum_us);
 	for (int i = 0; i < ntasks; i++)
-		go(gap_loop, 0);
-	go_sleep(bench_n(50) * 1000000);
+		go(spinner, (void *)&spun[i]);
+	go_sleep(1000000); /* under way, at the new quantum */
+	window_mark(&a);
+	go_sleep(ms * 1000000);
+	window_mark(&b);
 	stop = 1;
 	go_sleep(1000000); /* they see stop and exit */
-	if (!ngaps && !nlong)
-		panic("bench: no timer interrupt seen in %s", key);
-	if (!ngaps) {
-		/* Without -icount the counter is the host's time: a loaded host
-		 * that deschedules the vCPU around every interrupt leaves no
-		 * gap under the filter. No figure beats a wrong one. */
-		printf("bench: note: no %s figure: all %d gaps too long to be the path (host stalls?)\n", key, nlong);
+	w->t = b.t - a.t;
+	w->spun = b.spun - a.spun;
+	w->irqs = b.irqs - a.irqs;
+	w->preempts = b.preempts - a.preempts;
+	if (!w->spun)
+		panic("bench: the spinners did not run");
+}
+
+/* What the window spent beyond its loop iterations, per event. */
+static void spin_result(const char *key, const struct window *w, double per_iter, uint64_t events)
+{
+	if (!events)
+		panic("bench: no %s in the window", key);
+	double extra = (double)w->t - per_iter * (double)w->spun;
+	if (extra <= 0) {
+		/* Only a clock that is not -icount's (cycles or host time, which
+		 * a host stall moves between windows) can leave nothing over.
+		 * No figure beats a wrong one. */
+		printf("bench: note: no %s figure: the loops account for the whole window\n", key);
 		return;
 	}
-	qsort(gaps, (size_t)ngaps, sizeof(gaps[0]), cmp_u32);
-	int lo = ngaps / 10, hi = ngaps - ngaps / 10;
-	uint64_t sum = 0;
-	for (int i = lo; i < hi; i++)
-		sum += gaps[i];
-	bench_result(key, sum, hi - lo);
+	bench_value(key, extra / (double)events, bench_unit);
 }
 
 static void bench_preempt(void)
 {
-	preempt_set_quantum_us(100);
-	/* A slice at the new quantum: the tasks below start on main's own
-	 * (runnext inherits it), which may be a 10 ms one from before. */
-	go_sleep(1000000);
-	gaps_run("timer_irq", 1);
-	gaps_run("preempt", 2);
+	long ms = bench_n(50);
+	struct window cal, alone, two;
+	spin_window(1, 0, ms, &cal);
+	double per_iter = (double)cal.t / (double)cal.spun;
+	spin_window(1, 100, ms, &alone);
+	spin_result("timer_irq", &alone, per_iter, alone.irqs);
+	spin_window(2, 100, ms, &two);
+	spin_result("preempt", &two, per_iter, two.preempts);
 	preempt_set_quantum_us(10000);
 }
 

@@ -77,7 +77,7 @@ void preempt_init(void)
 	if (us)
 		kprintf("preemption: quantum %ld us\n", us);
 	else
-		kprintf("preemption: off (quantum=0)\n");
+		kprintf("preemption: no time slices (quantum=0); due timers still preempt\n");
 }
 
 /* Could this P run something else than its current task? */

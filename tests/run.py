@@ -507,10 +507,9 @@ def run_bench_modes(t, build):
         else:
             t.ok(name, f" ({secs:.1f}s)")
     # Cycles from PMCCNTR_EL0: QEMU's counter ticks, so a count is > 0.
-    # Under -icount: without it QEMU's cycles are host nanoseconds, and on a
-    # loaded host every 100 us timer interrupt can land while the vCPU thread
-    # is descheduled, so every gap the timer_irq figure measures is longer
-    # than its 50 us filter and the bench panics (seen once in a loaded run).
+    # Under -icount: without it QEMU's cycles are host nanoseconds, which a
+    # loaded host's stalls move from one timed window to the next (the
+    # timer-interrupt figures compare two windows, bench/ops.c).
     # The rpi4 build halts rather than exits, so a panic ends the wait too.
     image = os.path.join(build, "rpi4", "bench", IMAGES["rpi4"])
     cmd = qemu_base("rpi4", 4, []) + ["-kernel", image, "-append", "maxcpus=1 bench=ops scale=2",

@@ -11,7 +11,7 @@ and prints one table. Figures that are not deterministic are the median of
 
 `--check BASELINE` is the quick pass `make test` runs: one -icount boot at a
 fifth of the iterations, failing any operation more than 10% above the
-committed count (25% for the preemption switch: TOLERANCE_OF).
+committed count.
 `--write-baseline BASELINE` records a new one.
 """
 import argparse
@@ -33,13 +33,6 @@ ICOUNT = ["-icount", "shift=0,align=off,sleep=off"]
 TIMEOUT = 600
 QUICK_SCALE = 20  # percent of the full iteration counts
 TOLERANCE = 0.10  # a count this much above the baseline fails
-# ...but for the preemption switch, whose count moves with the image's code
-# layout: its gaps alternate between two paths about 100 instructions apart
-# (bench/ops.c, gaps_run), and the mix follows where -icount delivers the
-# timer interrupt, which moves with where code lies. Measured: 972.6 and
-# 1077.3 from one kernel, with only bench/work.c (which this pass does not
-# even run) changed.
-TOLERANCE_OF = {"preempt": 0.25}
 
 # Per-operation rows: key, label, target (instructions, or None), and whether
 # bench/go runs the identical loop (the ratio column).
@@ -151,7 +144,7 @@ def check_baseline(image, path):
             print("FAIL bench.%s: not measured" % key)
             bad += 1
             continue
-        limit = base[key] * (1 + TOLERANCE_OF.get(key, TOLERANCE))
+        limit = base[key] * (1 + TOLERANCE)
         ok = got[key] <= limit
         bad += not ok
         print("%s bench.%s: %.1f instructions/op (baseline %.1f, limit %.1f)"
