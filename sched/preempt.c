@@ -137,8 +137,7 @@ struct g *preempt_tick(struct frame *f, struct g *g)
 	}
 	if (!due && !p_other_work(pp)) {
 		/* alone: run on, no switch */
-		pp->slice_end = quantum_ticks ? now + slice_ticks() : UINT64_MAX;
-		__atomic_store_n(&pp->slice_spent, 0, __ATOMIC_RELAXED);
+		slice_start(pp, now);
 		timer_program(pp);
 		return 0;
 	}

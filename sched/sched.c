@@ -368,10 +368,8 @@ void execute(struct g *g, bool inherit)
 	struct p *pp = c->p;
 	if (!inherit)
 		pp->schedtick++;
-	if (!inherit || !pp->slice_end) {
-		pp->slice_end = quantum_ticks ? timer_count_fast() + slice_ticks() : UINT64_MAX;
-		__atomic_store_n(&pp->slice_spent, 0, __ATOMIC_RELAXED);
-	}
+	if (!inherit || !pp->slice_end)
+		slice_start(pp, quantum_ticks ? timer_count_fast() : 0);
 	/* Before naming the task: timer_cover may take sched.lock. */
 	if (pp->timers_unwatched) {
 		pp->timers_unwatched = 0;

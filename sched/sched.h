@@ -394,7 +394,7 @@ void mcall(void (*fn)(struct g *));
 void gosched_m(struct g *g);	/* queue g at the back of the global queue, schedule */
 
 /* preempt.c */
-extern uint64_t quantum_ticks;	/* slice length in counter ticks; 0: no preemption */
+extern uint64_t quantum_ticks;	/* slice length in counter ticks; 0: no slices */
 
 /* A new slice's length: the quantum; in CHAOS=1 kernels, drawn between a
  * quarter and twice the quantum (kernel/chaos.h). */
@@ -406,9 +406,18 @@ static inline uint64_t slice_ticks(void)
 	return quantum_ticks;
 #endif
 }
+
+/* A slice starts on pp, `now` being the counter (read only with a quantum:
+ * the caller passes 0 without one). Own core: execute(), and the timer
+ * interrupt when it renews the slice of a task alone on its core. */
+static inline void slice_start(struct p *pp, uint64_t now)
+{
+	pp->slice_end = quantum_ticks ? now + slice_ticks() : UINT64_MAX;
+	__atomic_store_n(&pp->slice_spent, 0, __ATOMIC_RELAXED);
+}
 extern const char fpsave_mode[];	/* "eager" or "lazy" (FPSAVE=) */
 void preempt_init(void);	/* the quantum, from QUANTUM_US or quantum= */
-long preempt_set_quantum_us(long us);	/* 0: no preemption (new slices on) */
+long preempt_set_quantum_us(long us);	/* 0: no slices (from the next new slice) */
 bool p_other_work(struct p *pp);	/* anything here besides the running task */
 struct frame;
 struct g *preempt_tick(struct frame *f, struct g *g); /* from the timer IRQ */
