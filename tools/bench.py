@@ -106,8 +106,12 @@ def ours(image, mode, smp=1, mem="512M", icount=False, extra="", gic3=False):
     return parse(run(cmd))
 
 
-def go_peer(gobin, kind, procs=1, extra=()):
-    return parse(run(["qemu-aarch64", gobin, "-kind", kind, "-procs", str(procs)] + list(extra)))
+def go_peer(gobin, kind, procs=1, extra=(), nogc=False):
+    """nogc: with Go's garbage collector off (GOGC=off), whose concurrent
+    work otherwise moves to an idle P at GOMAXPROCS=2."""
+    env = dict(os.environ, GOGC="off") if nogc else None
+    return parse(run(["qemu-aarch64", gobin, "-kind", kind, "-procs", str(procs)] + list(extra),
+                     env=env))
 
 
 def verify(checks, who):
@@ -195,7 +199,8 @@ def full(args):
     image, lazy, gobin = args.image, args.lazy_image, args.go
     R = {"insn": {}, "insn_fplazy": {}, "wall": {}, "go_ops": {},
          "throughput": {1: {}, 2: {}}, "go_throughput": {1: {}, 2: {}},
-         "speedups": {"ours": {}, "go": {}},
+         "go_throughput_nogc": {1: {}, 2: {}},
+         "speedups": {"ours": {}, "go": {}, "go_nogc": {}},
          "memory": {}, "go_memory": {}, "latency": {}}
 
     def add(dst, res):
@@ -219,7 +224,7 @@ def full(args):
             % (r + 1, args.runs))
         add(R["wall"], ours(image, "wall")[0])
         add(R["go_ops"], go_peer(gobin, "ops")[0])
-        rounds = {"ours": {}, "go": {}}
+        rounds = {"ours": {}, "go": {}, "go_nogc": {}}
         for smp in (1, 2):
             res, chk = ours(image, "throughput", smp=smp, extra="reps=%d" % args.reps)
             mm = verify(chk, "ours")
@@ -229,7 +234,10 @@ def full(args):
             if mm and gmm and mm != gmm:
                 sys.exit("bench: matmul checksums differ: ours %s, Go %s" % (mm, gmm))
             add(R["go_throughput"][smp], gres)
-            rounds["ours"][smp], rounds["go"][smp] = res, gres
+            nres, nchk = go_peer(gobin, "throughput", smp, ["-reps", str(args.reps)], nogc=True)
+            verify(nchk, "Go (GOGC=off)")
+            add(R["go_throughput_nogc"][smp], nres)
+            rounds["ours"][smp], rounds["go"][smp], rounds["go_nogc"][smp] = res, gres, nres
         round_speedups(rounds, R["speedups"])
     latency(image, gobin, args.runs, R["latency"], add, log)
     log("memory: %d blocked tasks, ours and Go, %d runs each" % (args.tasks, args.mem_runs))
@@ -309,7 +317,7 @@ def build_tables(R):
         for smp in (1, 2):
             row["ours_%d" % smp] = summary(R["throughput"][smp].get(key, []))
             row["go_%d" % smp] = summary(R["go_throughput"][smp].get(key, []))
-        for who in ("ours", "go"):
+        for who in ("ours", "go", "go_nogc"):
             row["%s_speedup" % who] = summary(R.get("speedups", {}).get(who, {}).get(key, []))
         g1 = row["go_1"]
         row["ratio_1"] = row["ours_1"]["median"] / g1["median"] if row["ours_1"] and g1 else None
@@ -392,13 +400,14 @@ def md_tables(S):
         ratio = "%.2f" % o["ratio"] if o["ratio"] else ""
         ops.append("| %s | %s | %s | %s | %s | %s | |" % (o["label"], ins, tgt, fmt(o["ours_ns"]),
                                                          fmt(o["go_ns"]), ratio))
-    th = ["| workload | ours SMP=1, ms | ours SMP=2, ms | speedup (ideal 2) | Go 1 proc, ms | Go 2 procs, ms | Go speedup | ours/Go at 1 |",
-          "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    th = ["| workload | ours SMP=1, ms | ours SMP=2, ms | speedup (ideal 2) | Go 1 proc, ms | Go 2 procs, ms | Go speedup | Go speedup, GOGC=off | ours/Go at 1 |",
+          "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for w in S["throughput"]:
         sp = lambda x: "%.2f" % x if x else "-"
-        th.append("| %s | %s | %s | %s | %s | %s | %s | %s |" % (
+        th.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
             w["label"], fmt(w["ours_1"], 1), fmt(w["ours_2"], 1), fmt(w["ours_speedup"], 2),
-            fmt(w["go_1"], 1), fmt(w["go_2"], 1), fmt(w["go_speedup"], 2), sp(w["ratio_1"])))
+            fmt(w["go_1"], 1), fmt(w["go_2"], 1), fmt(w["go_speedup"], 2),
+            fmt(w.get("go_nogc_speedup"), 2), sp(w["ratio_1"])))
     m = S["memory"]
     mem = ["| | ours | Go |", "| --- | ---: | ---: |",
            "| bytes per blocked task (100,000 tasks) | %s | %s (heap + stacks in use); %s (Sys) |"
@@ -415,7 +424,8 @@ def md_tables(S):
                                             "met" if t["met"] else "**missed**"))
     speedups = {}
     for w in S["throughput"]:
-        for who, name in (("ours", "%s_speedup"), ("go", "%s_go_speedup")):
+        for who, name in (("ours", "%s_speedup"), ("go", "%s_go_speedup"),
+                          ("go_nogc", "%s_go_nogc_speedup")):
             v = w["%s_speedup" % who]
             speedups[name % w["key"]] = "%.2f" % v["median"] if v else "-"
         speedups["%s_ratio" % w["key"]] = "%.2f" % w["ratio_1"] if w["ratio_1"] else "-"
@@ -435,12 +445,13 @@ def print_table(S):
             "<%d" % o["target"] if o["target"] else "", fmt(o["ours_ns"]), fmt(o["go_ns"]),
             "%.2f" % o["ratio"] if o["ratio"] else ""))
     print("\nbench: throughput, ms (plain TCG / qemu-user, %d host cores)" % os.cpu_count())
-    print("  %-44s %18s %18s %16s %18s %18s %16s" % ("workload", "ours 1", "ours 2", "x", "Go 1", "Go 2", "x"))
+    print("  %-44s %18s %18s %16s %18s %18s %16s %16s" % ("workload", "ours 1", "ours 2", "x", "Go 1",
+                                                         "Go 2", "x", "x GOGC=off"))
     for w in S["throughput"]:
-        sp = lambda x: "%.2f" % x if x else "-"
-        print("  %-44s %18s %18s %16s %18s %18s %16s" % (
+        print("  %-44s %18s %18s %16s %18s %18s %16s %16s" % (
             w["label"], fmt(w["ours_1"], 1), fmt(w["ours_2"], 1), fmt(w["ours_speedup"], 2),
-            fmt(w["go_1"], 1), fmt(w["go_2"], 1), fmt(w["go_speedup"], 2)))
+            fmt(w["go_1"], 1), fmt(w["go_2"], 1), fmt(w["go_speedup"], 2),
+            fmt(w["go_nogc_speedup"], 2)))
     print("\nbench: latency, us (median of rounds for TCG and Go; -icount is exact)")
     print("  %-40s %s" % ("run, cores", " ".join("%18s" % ("%s %s" % (k, q)) for k, _ in LATENCY
                                                    for q in ("p50", "p99", "max"))))
@@ -527,8 +538,9 @@ def main():
         # BENCHMARKS.md again from a run's results.json (after a template edit)
         saved = json.load(open(a.render))
         R, meta = saved["raw"], saved["meta"]
-        for k in ("throughput", "go_throughput"):
-            R[k] = {int(n): v for n, v in R[k].items()}
+        for k in ("throughput", "go_throughput", "go_throughput_nogc"):
+            if k in R:
+                R[k] = {int(n): v for n, v in R[k].items()}
     else:
         started = datetime.datetime.now(datetime.timezone.utc)
         R = full(a)
