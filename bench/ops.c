@@ -17,7 +17,6 @@
 #include <sched/runq.h>
 #include <sched/sched.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <kernel/cmdline.h>
 

@@ -407,7 +407,7 @@ def md_tables(S):
         th.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
             w["label"], fmt(w["ours_1"], 1), fmt(w["ours_2"], 1), fmt(w["ours_speedup"], 2),
             fmt(w["go_1"], 1), fmt(w["go_2"], 1), fmt(w["go_speedup"], 2),
-            fmt(w.get("go_nogc_speedup"), 2), sp(w["ratio_1"])))
+            fmt(w["go_nogc_speedup"], 2), sp(w["ratio_1"])))
     m = S["memory"]
     mem = ["| | ours | Go |", "| --- | ---: | ---: |",
            "| bytes per blocked task (100,000 tasks) | %s | %s (heap + stacks in use); %s (Sys) |"
