@@ -69,13 +69,10 @@ SCALE_SMP = (1, 4, 16, 64, 128)  # bench=scale, -icount, GICv3 (past 8 cores)
 LAT_WALL_SMP = (1, 4)        # plain TCG and qemu-user: every round
 
 
-def run(cmd, timeout=TIMEOUT, env=None, cpu=None):
-    """Runs cmd (on host CPU cpu alone, if given); returns its stdout,
-    failing loudly with the last lines."""
-    pin = (lambda: os.sched_setaffinity(0, {cpu})) if cpu is not None else None
+def run(cmd, timeout=TIMEOUT, env=None):
+    """Runs cmd; returns its stdout, failing loudly with the last lines."""
     try:
-        p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env,
-                           preexec_fn=pin)
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
     except subprocess.TimeoutExpired as e:
         out = (e.stdout or b"").decode(errors="replace") if isinstance(e.stdout, bytes) else (e.stdout or "")
         sys.exit("bench: timed out after %ds: %s\n%s" % (timeout, " ".join(cmd), "\n".join(out.splitlines()[-15:])))
@@ -101,29 +98,20 @@ def virt_machine(gic3=False):
     return ["-M", "virt,gic-version=3" if gic3 else "virt"]
 
 
-def ours(image, mode, smp=1, mem="512M", icount=False, extra="", gic3=False, cpu=None):
+def ours(image, mode, smp=1, mem="512M", icount=False, extra="", gic3=False):
     cmd = VIRT + virt_machine(gic3) + ["-m", mem, "-smp", str(smp), "-kernel", image,
                   "-append", "maxcpus=%d bench=%s %s" % (smp, mode, extra)]
     if icount:
         cmd[1:1] = ICOUNT
-    return parse(run(cmd, cpu=cpu))
+    return parse(run(cmd))
 
 
-def go_peer(gobin, kind, procs=1, extra=(), nogc=False, cpu=None):
+def go_peer(gobin, kind, procs=1, extra=(), nogc=False):
     """nogc: with Go's garbage collector off (GOGC=off), whose concurrent
     work otherwise moves to an idle P at GOMAXPROCS=2."""
     env = dict(os.environ, GOGC="off") if nogc else None
     return parse(run(["qemu-aarch64", gobin, "-kind", kind, "-procs", str(procs)] + list(extra),
-                     env=env, cpu=cpu))
-
-
-def round_cpu(r):
-    """The host CPU that round r's one-core runs, ours and Go's, all share:
-    a host's cores can differ in speed for QEMU by up to 1.7x for minutes
-    at a time (BENCHMARKS.md, "Noise"), so a ratio of two runs compares
-    like with like only on one core. Rounds take the cores in turn."""
-    cpus = sorted(os.sched_getaffinity(0))
-    return cpus[r % len(cpus)]
+                     env=env))
 
 
 def verify(checks, who):
@@ -234,22 +222,19 @@ def full(args):
     for r in range(args.runs):
         log("round %d of %d: wall-clock ops, then throughput at SMP=1 and SMP=2, ours and Go in turn"
             % (r + 1, args.runs))
-        one = round_cpu(r)
-        add(R["wall"], ours(image, "wall", cpu=one)[0])
-        add(R["go_ops"], go_peer(gobin, "ops", cpu=one)[0])
+        add(R["wall"], ours(image, "wall")[0])
+        add(R["go_ops"], go_peer(gobin, "ops")[0])
         rounds = {"ours": {}, "go": {}, "go_nogc": {}}
         for smp in (1, 2):
-            cpu = one if smp == 1 else None
-            res, chk = ours(image, "throughput", smp=smp, extra="reps=%d" % args.reps, cpu=cpu)
+            res, chk = ours(image, "throughput", smp=smp, extra="reps=%d" % args.reps)
             mm = verify(chk, "ours")
             add(R["throughput"][smp], res)
-            gres, gchk = go_peer(gobin, "throughput", smp, ["-reps", str(args.reps)], cpu=cpu)
+            gres, gchk = go_peer(gobin, "throughput", smp, ["-reps", str(args.reps)])
             gmm = verify(gchk, "Go")
             if mm and gmm and mm != gmm:
                 sys.exit("bench: matmul checksums differ: ours %s, Go %s" % (mm, gmm))
             add(R["go_throughput"][smp], gres)
-            nres, nchk = go_peer(gobin, "throughput", smp, ["-reps", str(args.reps)], nogc=True,
-                                 cpu=cpu)
+            nres, nchk = go_peer(gobin, "throughput", smp, ["-reps", str(args.reps)], nogc=True)
             verify(nchk, "Go (GOGC=off)")
             add(R["go_throughput_nogc"][smp], nres)
             rounds["ours"][smp], rounds["go"][smp], rounds["go_nogc"][smp] = res, gres, nres
@@ -332,11 +317,9 @@ def build_tables(R):
         lazy = R["insn_fplazy"].get(key) if key in ("timer_irq", "preempt") else None
         wall = summary(R["wall"].get(key, []))
         go = summary(R["go_ops"].get(key, [])) if peer else None
-        # each round's ratio: ours and Go ran back to back on one host CPU
-        ratio = summary([o / g for o, g in zip(wall["runs"], go["runs"])]) if wall and go else None
+        ratio = wall["median"] / go["median"] if wall and go else None
         S["ops"].append({"key": key, "label": label, "insn": ins, "insn_fplazy": lazy,
-                         "target": target, "ours_ns": wall, "go_ns": go, "ratio_s": ratio,
-                         "ratio": ratio["median"] if ratio else None})
+                         "target": target, "ours_ns": wall, "go_ns": go, "ratio": ratio})
     for key, label in WORKLOADS:
         row = {"key": key, "label": label}
         for smp in (1, 2):
@@ -426,7 +409,7 @@ def md_tables(S):
         if o["insn_fplazy"] is not None:
             ins += " (FPSAVE=lazy: %.0f)" % o["insn_fplazy"]
         tgt = "< %d" % o["target"] if o["target"] else ""
-        ratio = fmt(o["ratio_s"], 2) if o["ratio_s"] else ""
+        ratio = "%.2f" % o["ratio"] if o["ratio"] else ""
         ops.append("| %s | %s | %s | %s | %s | %s | |" % (o["label"], ins, tgt, fmt(o["ours_ns"]),
                                                          fmt(o["go_ns"]), ratio))
     th = ["| workload | ours SMP=1, ms | ours SMP=2, ms | speedup (ideal 2) | Go 1 proc, ms | Go 2 procs, ms | Go speedup | Go speedup, GOGC=off | ours/Go at 1 |",
