@@ -317,9 +317,11 @@ def build_tables(R):
         lazy = R["insn_fplazy"].get(key) if key in ("timer_irq", "preempt") else None
         wall = summary(R["wall"].get(key, []))
         go = summary(R["go_ops"].get(key, [])) if peer else None
-        ratio = wall["median"] / go["median"] if wall and go else None
+        # each round's ratio: ours and Go ran back to back
+        ratio = summary([o / g for o, g in zip(wall["runs"], go["runs"])]) if wall and go else None
         S["ops"].append({"key": key, "label": label, "insn": ins, "insn_fplazy": lazy,
-                         "target": target, "ours_ns": wall, "go_ns": go, "ratio": ratio})
+                         "target": target, "ours_ns": wall, "go_ns": go, "ratio_s": ratio,
+                         "ratio": ratio["median"] if ratio else None})
     for key, label in WORKLOADS:
         row = {"key": key, "label": label}
         for smp in (1, 2):
@@ -409,7 +411,7 @@ def md_tables(S):
         if o["insn_fplazy"] is not None:
             ins += " (FPSAVE=lazy: %.0f)" % o["insn_fplazy"]
         tgt = "< %d" % o["target"] if o["target"] else ""
-        ratio = "%.2f" % o["ratio"] if o["ratio"] else ""
+        ratio = fmt(o["ratio_s"], 2) if o["ratio_s"] else ""
         ops.append("| %s | %s | %s | %s | %s | %s | |" % (o["label"], ins, tgt, fmt(o["ours_ns"]),
                                                          fmt(o["go_ns"]), ratio))
     th = ["| workload | ours SMP=1, ms | ours SMP=2, ms | speedup (ideal 2) | Go 1 proc, ms | Go 2 procs, ms | Go speedup | Go speedup, GOGC=off | ours/Go at 1 |",
