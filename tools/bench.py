@@ -442,8 +442,9 @@ def md_tables(S):
             v = w["%s_speedup" % who]
             speedups[name % w["key"]] = "%.2f" % v["median"] if v else "-"
         speedups["%s_ratio" % w["key"]] = fmt(w["ratio_1"], 2)
-    for o in S["ops"]:  # {{insn_<op>}}: the prose quotes the run's counts
+    for o in S["ops"]:  # {{insn_<op>}}, {{ratio_<op>}}: the prose quotes the run's figures
         speedups["insn_%s" % o["key"]] = "-" if o["insn"] is None else "%.0f" % o["insn"]
+        speedups["ratio_%s" % o["key"]] = fmt(o["ratio_s"], 2)
     return dict(speedups, **{"ops_table": "\n".join(ops), "throughput_table": "\n".join(th),
             "memory_table": "\n".join(mem), "targets_table": "\n".join(tg),
             "latency_table": "\n".join(la)})
